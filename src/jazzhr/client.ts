@@ -1,0 +1,207 @@
+/**
+ * The only place that talks HTTP to JazzHR. The API key is added here, per request,
+ * rather than by an app-wide beforeRequest middleware: the app also calls the relay
+ * and JazzHR's attachment URLs, which must never receive it.
+ */
+import type { Bundle, HttpRequestOptions, ZObject } from 'zapier-platform-core';
+import type { z, ZodType } from 'zod';
+
+import {
+  apiBaseUrl,
+  interpretAnswer,
+  JazzHRRequestError,
+  networkFailure,
+  PAGE_SIZE,
+  parseRecord,
+  parseRecords,
+  resourcePath,
+  type Expectation,
+  type Filters,
+  type JazzHRFailure,
+  type Outcome,
+} from './http';
+
+export { PAGE_SIZE, type Filters } from './http';
+
+/** Pages listPages walks when the caller does not say: 500 records, 5 of the 80 requests a minute JazzHR allows. */
+export const DEFAULT_MAX_PAGES = 5;
+
+/** Turns a typed failure into the Zapier error the platform understands. */
+export function toZapierError(z: ZObject, failure: JazzHRFailure, method: 'GET' | 'POST'): Error {
+  switch (failure.kind) {
+    case 'rejected':
+      // 401 or a body calling the key invalid: the key is gone for good, so Zapier should
+      // mark the connection expired and ask the user to reconnect instead of erroring on.
+      // A 403 might be a permission on one resource, so it stays a plain error.
+      return failure.status === 403
+        ? new z.errors.Error(failure.message, 'jazzhr_key_rejected', failure.status)
+        : new z.errors.ExpiredAuthError(failure.message);
+    case 'throttled':
+      return new z.errors.ThrottledError(failure.message, failure.retryAfterSeconds);
+    case 'unavailable':
+      // A GET is safe to repeat. A POST may have been saved before JazzHR failed, so an
+      // automatic retry could create a duplicate applicant or note.
+      if (method === 'GET') {
+        return new z.errors.ThrottledError(
+          `${failure.message} The step will be retried in about ${failure.retryAfterSeconds ?? 30} seconds.`,
+          failure.retryAfterSeconds,
+        );
+      }
+      return new z.errors.Error(
+        `${failure.message} JazzHR may or may not have saved this, so it is not retried automatically; check JazzHR before replaying the step.`,
+        'jazzhr_unavailable',
+        failure.status,
+      );
+    default:
+      return new z.errors.Error(failure.message, `jazzhr_${failure.kind}`, failure.status);
+  }
+}
+
+export function jazzhr(z: ZObject, bundle: Bundle) {
+  const apiKey = String(bundle.authData?.api_key ?? '').trim();
+  const secrets = [apiKey];
+
+  function unwrap<T>(outcome: Outcome<T>, method: 'GET' | 'POST'): T {
+    if (!outcome.ok) throw toZapierError(z, outcome.failure, method);
+    return outcome.data;
+  }
+
+  function requirePath(build: () => string, method: 'GET' | 'POST'): string {
+    try {
+      return build();
+    } catch (error) {
+      if (error instanceof JazzHRRequestError) throw toZapierError(z, error.failure, method);
+      throw error;
+    }
+  }
+
+  function requireKey(method: 'GET' | 'POST'): void {
+    if (apiKey === '') {
+      throw toZapierError(
+        z,
+        {
+          kind: 'rejected',
+          message:
+            'No JazzHR API key is connected. Reconnect your JazzHR account in Zapier with the API key from JazzHR Settings → Integrations (only JazzHR admins can see it).',
+        },
+        method,
+      );
+    }
+  }
+
+  async function send(
+    path: string,
+    expectation: Expectation,
+    body?: Record<string, unknown>,
+  ): Promise<unknown> {
+    requireKey(expectation.method);
+    const request: HttpRequestOptions & { url: string; throwForThrottlingEarly: boolean } = {
+      url: `${apiBaseUrl()}${path}`,
+      method: expectation.method,
+      headers: { accept: 'application/json' },
+      skipThrowForStatus: true,
+      // Core 19 turns a 429 into a ThrottledError that ignores HTTP-date Retry-After
+      // values; we read the 429 ourselves.
+      throwForThrottlingEarly: false,
+    };
+    if (expectation.method === 'GET') request.params = { apikey: apiKey };
+    else request.json = { ...body, apikey: apiKey };
+
+    let response;
+    try {
+      response = await z.request(request);
+    } catch (error) {
+      throw toZapierError(
+        z,
+        networkFailure(error, `${expectation.method} ${path}`, secrets),
+        expectation.method,
+      );
+    }
+    return unwrap(
+      interpretAnswer(
+        {
+          status: response.status,
+          body: response.content ?? '',
+          retryAfter: response.getHeader('retry-after'),
+        },
+        expectation,
+        { secrets },
+      ),
+      expectation.method,
+    );
+  }
+
+  async function list<S extends ZodType>(
+    resource: string,
+    schema: S,
+    options: { filters?: Filters; page?: number } = {},
+  ): Promise<z.infer<S>[]> {
+    const page = options.page ?? 1;
+    const path = requirePath(
+      () => resourcePath(resource, { filters: options.filters, page }),
+      'GET',
+    );
+    const records = (await send(path, { method: 'GET', resource, shape: 'list' })) as unknown[];
+    return unwrap(parseRecords(schema, records, resource), 'GET');
+  }
+
+  async function listPages<S extends ZodType>(
+    resource: string,
+    schema: S,
+    options: { filters?: Filters; maxPages?: number } = {},
+  ): Promise<z.infer<S>[]> {
+    const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+    if (!Number.isInteger(maxPages) || maxPages < 1) {
+      throw toZapierError(
+        z,
+        {
+          kind: 'bad_input',
+          message: `maxPages must be a whole number of at least 1, not ${String(maxPages)}.`,
+        },
+        'GET',
+      );
+    }
+    const all: z.infer<S>[] = [];
+    const seen = new Set<string>();
+    for (let page = 1; page <= maxPages; page += 1) {
+      const records = await list(resource, schema, { filters: options.filters, page });
+      for (const record of records) {
+        // Records can shift between pages while we walk them (new applicants push older
+        // ones down), so the same id may appear on two pages.
+        const id = (record as { id?: unknown }).id;
+        if (typeof id === 'string' && id !== '') {
+          if (seen.has(id)) continue;
+          seen.add(id);
+        }
+        all.push(record);
+      }
+      if (records.length < PAGE_SIZE) break;
+    }
+    return all;
+  }
+
+  async function get<S extends ZodType>(
+    resource: string,
+    id: string,
+    schema: S,
+  ): Promise<z.infer<S>> {
+    const trimmedId = String(id ?? '').trim();
+    const path = requirePath(() => resourcePath(resource, { id: trimmedId }), 'GET');
+    const record = await send(path, { method: 'GET', resource, id: trimmedId, shape: 'record' });
+    return unwrap(parseRecord(schema, record, resource), 'GET');
+  }
+
+  async function post<S extends ZodType>(
+    resource: string,
+    body: Record<string, unknown>,
+    schema: S,
+  ): Promise<z.infer<S>> {
+    const path = requirePath(() => resourcePath(resource), 'POST');
+    const record = await send(path, { method: 'POST', resource, shape: 'record' }, body);
+    return unwrap(parseRecord(schema, record, resource), 'POST');
+  }
+
+  return { list, listPages, get, post };
+}
+
+export type JazzHRClient = ReturnType<typeof jazzhr>;
