@@ -1,0 +1,4 @@
+export * from './signature';
+export * from './headers';
+export * from './payload';
+export * from './normalise';
