@@ -14,13 +14,16 @@ export class CandidateExportParseError extends Error {
 }
 
 /** Any scalar becomes text (JazzHR sends ids as strings or numbers); null or absent becomes null. */
-const text = z.unknown().transform((value, ctx): string | null => {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  ctx.addIssue({ code: 'custom', message: `expected text, got ${describe(value)}` });
-  return z.NEVER;
-});
+const text = z
+  .unknown()
+  .transform((value, ctx): string | null => {
+    if (value === null) return null;
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    ctx.addIssue({ code: 'custom', message: `expected text, got ${describe(value)}` });
+    return z.NEVER;
+  })
+  .default(null);
 
 /** JazzHR sends a one-item list as a bare object, and empty lists as null or "". */
 function list<Item extends z.ZodType>(item: Item) {
