@@ -211,7 +211,7 @@ function collectAttachments(
   return attachments;
 }
 
-const RESUME_NAME = /r[eé]sum[eé]|\bcv\b|curriculum/i;
+const RESUME_NAME = /r[eé]sum[eé]|(^|[^a-z])cv([^a-z]|$)|curriculum/i;
 
 /** The attachment most likely to be the résumé: the first whose name says so, else the first. */
 export function pickResumeAttachment(
