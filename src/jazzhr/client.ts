@@ -141,7 +141,12 @@ export function jazzhr(z: ZObject, bundle: Bundle) {
       () => resourcePath(resource, { filters: options.filters, page }),
       'GET',
     );
-    const records = (await send(path, { method: 'GET', resource, shape: 'list' })) as unknown[];
+    const records = (await send(path, {
+      method: 'GET',
+      resource,
+      shape: 'list',
+      path,
+    })) as unknown[];
     return unwrap(parseRecords(schema, records, resource), 'GET');
   }
 
@@ -187,7 +192,13 @@ export function jazzhr(z: ZObject, bundle: Bundle) {
   ): Promise<z.infer<S>> {
     const trimmedId = String(id ?? '').trim();
     const path = requirePath(() => resourcePath(resource, { id: trimmedId }), 'GET');
-    const record = await send(path, { method: 'GET', resource, id: trimmedId, shape: 'record' });
+    const record = await send(path, {
+      method: 'GET',
+      resource,
+      id: trimmedId,
+      shape: 'record',
+      path,
+    });
     return unwrap(parseRecord(schema, record, resource), 'GET');
   }
 
@@ -197,7 +208,7 @@ export function jazzhr(z: ZObject, bundle: Bundle) {
     schema: S,
   ): Promise<z.infer<S>> {
     const path = requirePath(() => resourcePath(resource), 'POST');
-    const record = await send(path, { method: 'POST', resource, shape: 'record' }, body);
+    const record = await send(path, { method: 'POST', resource, shape: 'record', path }, body);
     return unwrap(parseRecord(schema, record, resource), 'POST');
   }
 

@@ -98,17 +98,16 @@ export function resourcePath(
 
 /** Removes every given secret, and anything that looks like an apikey parameter or field, from text meant for people. */
 export function scrubSecrets(text: string, secrets: readonly string[] = []): string {
-  let scrubbed = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) {
-      scrubbed = scrubbed.split(secret).join('[api key hidden]');
-      const encoded = encodeURIComponent(secret);
-      if (encoded !== secret) scrubbed = scrubbed.split(encoded).join('[api key hidden]');
-    }
-  }
-  return scrubbed
+  let scrubbed = text
     .replace(/(apikey=)[^&\s"'#]+/gi, '$1[hidden]')
     .replace(/("apikey"\s*:\s*")[^"]*(")/gi, '$1[hidden]$2');
+  for (const secret of secrets) {
+    // Very short values would blank out ordinary words; real JazzHR keys are long.
+    if (secret.length < 4) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)]))
+      scrubbed = scrubbed.split(form).join('[hidden]');
+  }
+  return scrubbed;
 }
 
 /** A short, single-line, scrubbed excerpt of a body for error messages. */
@@ -146,6 +145,8 @@ export interface Expectation {
   id?: string;
   /** A list (normalised from JazzHR's quirks) or a single record. */
   shape: 'list' | 'record';
+  /** The path requested (filters and page included), for messages; /resource[/id] when absent. */
+  path?: string;
 }
 
 export interface InterpretOptions {
@@ -192,9 +193,10 @@ function withJitter(seconds: number, random: () => number): number {
 
 function describeTarget(expectation: Expectation): string {
   const path =
-    expectation.id === undefined
+    expectation.path ??
+    (expectation.id === undefined
       ? `/${expectation.resource}`
-      : `/${expectation.resource}/${expectation.id}`;
+      : `/${expectation.resource}/${expectation.id}`);
   return `${expectation.method} ${path}`;
 }
 

@@ -252,10 +252,8 @@ export const CreatedApplicantJob = z
 export type CreatedApplicantJob = z.infer<typeof CreatedApplicantJob>;
 
 /** POST /notes answer. Synthetic: `comment_id` per REFERENCE.md, `id` accepted too. */
-export const CreatedNote = z
-  .looseObject({ comment_id: Text, id: Text })
-  .transform((created) => ({
-    ...created,
-    comment_id: firstNonEmpty(created.comment_id, created.id),
-  }));
+export const CreatedNote = z.looseObject({ comment_id: Text, id: Text }).transform((created) => ({
+  ...created,
+  comment_id: firstNonEmpty(created.comment_id, created.id),
+}));
 export type CreatedNote = z.infer<typeof CreatedNote>;
