@@ -1,0 +1,119 @@
+/**
+ * The relay's HTTP interface, version 1: the bodies the Zapier app sends and receives.
+ * Both sides can import these schemas, so the contract is written down once.
+ */
+import { z } from 'zod';
+
+export const errorCode = z.enum([
+  'bad_request',
+  'invalid_api_key',
+  'invalid_signature',
+  'forbidden',
+  'not_found',
+  'method_not_allowed',
+  'payload_too_large',
+  'internal_error',
+  'jazzhr_unavailable',
+]);
+export type ErrorCode = z.infer<typeof errorCode>;
+
+export const errorResponse = z.object({
+  error: z.object({ code: errorCode, message: z.string() }),
+});
+export type ErrorResponse = z.infer<typeof errorResponse>;
+
+export const connectionResponse = z.object({
+  id: z.string(),
+  ingest_url: z.string(),
+  secret: z.string(),
+  previous_secret_expires_at: z.string().nullable(),
+});
+export type ConnectionResponse = z.infer<typeof connectionResponse>;
+
+export const createSubscriptionRequest = z.object(
+  {
+    connection_id: z
+      .string({ error: 'connection_id must be the id returned by POST /v1/connections' })
+      .min(1),
+    target_url: z
+      .string({ error: 'target_url must be the http(s) URL that deliveries are posted to' })
+      .max(2048, 'target_url must be at most 2048 characters')
+      .refine((value) => {
+        try {
+          return ['http:', 'https:'].includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      }, 'target_url must be an absolute http:// or https:// URL'),
+  },
+  { error: 'The body must be a JSON object with connection_id and target_url' },
+);
+export type CreateSubscriptionRequest = z.infer<typeof createSubscriptionRequest>;
+
+export const subscriptionResponse = z.object({
+  id: z.string(),
+  connection_id: z.string(),
+  target_url: z.string(),
+  secret: z.string(),
+});
+export type SubscriptionResponse = z.infer<typeof subscriptionResponse>;
+
+/** The JazzHR headers kept with an export and forwarded with each delivery (lower-case names). */
+export const exportHeaders = z.object({
+  'x-jazzhr-event': z.string(),
+  'x-jazzhr-uuid': z.string(),
+  'x-jazzhr-export-context': z.string().optional(),
+  link: z.string().optional(),
+});
+export type ExportHeaders = z.infer<typeof exportHeaders>;
+
+export const exportItem = z.object({
+  uuid: z.string(),
+  event: z.string(),
+  received_at: z.string(),
+  headers: exportHeaders,
+  /** The raw body exactly as JazzHR sent it, so its signature can still be checked. */
+  body: z.string(),
+});
+export type ExportItem = z.infer<typeof exportItem>;
+
+export const exportsResponse = z.object({ exports: z.array(exportItem) });
+export type ExportsResponse = z.infer<typeof exportsResponse>;
+
+export const EXPORTS_DEFAULT_LIMIT = 3;
+export const EXPORTS_MAX_LIMIT = 100;
+
+/** `cancelled`: the subscription was deleted or its target answered 410 Gone before delivery. */
+export const deliveryStatus = z.enum(['pending', 'delivered', 'failed', 'cancelled']);
+export type DeliveryStatus = z.infer<typeof deliveryStatus>;
+
+export const deliveryItem = z.object({
+  id: z.string(),
+  export_uuid: z.string(),
+  subscription_id: z.string(),
+  status: deliveryStatus,
+  attempts: z.number().int(),
+  last_status_code: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  next_attempt_at: z.string().nullable(),
+  updated_at: z.string(),
+});
+export type DeliveryItem = z.infer<typeof deliveryItem>;
+
+export const deliveriesResponse = z.object({ deliveries: z.array(deliveryItem) });
+export type DeliveriesResponse = z.infer<typeof deliveriesResponse>;
+
+export const retryResponse = z.object({ id: z.string(), status: z.literal('pending') });
+export type RetryResponse = z.infer<typeof retryResponse>;
+
+/** What JazzHR (or `npm run simulate`) gets back from POST /hooks/jazzhr/{connection_id}. */
+export const ingestResponse = z.object({
+  ok: z.literal(true),
+  event: z.string(),
+  uuid: z.string().optional(),
+  duplicate: z.boolean().optional(),
+  deliveries: z.number().int().optional(),
+});
+export type IngestResponse = z.infer<typeof ingestResponse>;
+
+export const healthResponse = z.object({ ok: z.literal(true) });
