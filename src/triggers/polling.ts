@@ -1,0 +1,114 @@
+import type { Bundle, ZObject } from 'zapier-platform-core';
+import { z as zod, type ZodType } from 'zod';
+
+/** The Zap editor only processes three new records when a user tests a trigger. */
+export const SAMPLE_SIZE = 3;
+
+/**
+ * Pages read when a Zap is switched on. JazzHR's order is only roughly newest first, so
+ * remembering a few pages keeps an older record that drifts onto page 1 from firing a Zap.
+ */
+export const DEDUPE_PAGES = 3;
+
+export type PollMode = 'dedupe' | 'sample' | 'live';
+
+export function pollMode(bundle: Bundle): PollMode {
+  if (bundle.meta?.isPopulatingDedupe) return 'dedupe';
+  if (bundle.meta?.isLoadingSample) return 'sample';
+  return 'live';
+}
+
+export type Hydrator<Input extends Record<string, string>, Output> = (
+  z: ZObject,
+  bundle: Bundle<Input>,
+) => Promise<Output>;
+
+/**
+ * Puts the pointer to an item's details under `details`. Live polls only dehydrate, so a poll
+ * costs one list request and Zapier fetches details just for the items it keeps after dedupe.
+ * Samples are few (three), so their details are fetched at once: the user then maps real
+ * fields without depending on how the editor resolves pointers.
+ */
+export async function withDetails<Item, Input extends Record<string, string>, Output>(
+  z: ZObject,
+  bundle: Bundle,
+  items: Item[],
+  hydrator: Hydrator<Input, Output>,
+  pointerInput: (item: Item) => Input,
+): Promise<(Item & { details: Output | string })[]> {
+  if (pollMode(bundle) === 'sample') {
+    const sample = items.slice(0, SAMPLE_SIZE);
+    return Promise.all(
+      sample.map(async (item) => ({
+        ...item,
+        details: await hydrator(z, { ...bundle, inputData: pointerInput(item) }),
+      })),
+    );
+  }
+  return items.map((item) => ({ ...item, details: z.dehydrate(hydrator, pointerInput(item)) }));
+}
+
+const compareText = (a: string, b: string): number =>
+  a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
+
+/**
+ * Sorts newest first by the given keys, compared left to right (dates `YYYY-MM-DD`, times
+ * `HH:MM:SS`, id timestamps `YYYYMMDDhhmmss` all order as text; numeric ids order as numbers).
+ */
+export function newestFirst<Item>(items: Item[], sortKeys: (item: Item) => string[]): Item[] {
+  return items
+    .map((item) => ({ item, keys: sortKeys(item) }))
+    .sort((a, b) => {
+      for (let i = 0; i < Math.max(a.keys.length, b.keys.length); i++) {
+        const order = compareText(b.keys[i] ?? '', a.keys[i] ?? '');
+        if (order !== 0) return order;
+      }
+      return 0;
+    })
+    .map(({ item }) => item);
+}
+
+/** `prospect_20160512184407_MYXVB4IKB2IALSSA` → `20160512184407`; '' when the id has none. */
+export function idTimestamp(id: string): string {
+  return /^[a-z]+_(\d{14})_/i.exec(id)?.[1] ?? '';
+}
+
+export function fullName(first: string | null | undefined, last: string | null | undefined) {
+  return [first, last]
+    .map((part) => (part ?? '').trim())
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** An optional text input: blank, null and missing all mean "not set". */
+const optionalText = <S extends ZodType>(schema: S) =>
+  zod.preprocess((value) => {
+    if (value === null || value === undefined) return undefined;
+    if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+    return value;
+  }, schema.optional());
+
+/** An optional JazzHR id input such as `job_…` or `prospect_…`. */
+export const optionalJazzId = (prefix: string, label: string, example: string) =>
+  optionalText(
+    zod
+      .string({ error: `${label} must be text: a JazzHR ID such as ${example}.` })
+      .regex(new RegExp(`^${prefix}_[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*$`), {
+        error: `${label} must be a JazzHR ID that starts with "${prefix}_", such as ${example}. Pick one from the dropdown, or map an ID field from an earlier step.`,
+      }),
+  );
+
+export const optionalInputText = (label: string, maxLength: number) =>
+  optionalText(
+    zod
+      .string({ error: `${label} must be text.` })
+      .max(maxLength, { error: `${label} is longer than ${maxLength} characters.` }),
+  );
+
+/** Checks a bundle's inputData, throwing a message that tells the user what to fix. */
+export function parseInput<S extends ZodType>(z: ZObject, schema: S, inputData: unknown) {
+  const parsed = schema.safeParse(inputData ?? {});
+  if (parsed.success) return parsed.data as zod.infer<S>;
+  const problems = parsed.error.issues.map((issue) => issue.message).join(' ');
+  throw new z.errors.Error(problems, 'invalid_input', 400);
+}
