@@ -1,0 +1,365 @@
+import { Pool, type PoolClient, types } from 'pg';
+
+import type { DeliveryStatus } from '../protocol';
+import {
+  CLAIMED_DELIVERY_COLUMNS,
+  CONNECTION_COLUMNS,
+  DELIVERY_COLUMNS,
+  EXPORT_COLUMNS,
+  SUBSCRIPTION_COLUMNS,
+  claimedDeliveryRecord,
+  connectionRecord,
+  deliveryRecord,
+  exportRecord,
+  subscriptionRecord,
+} from './records';
+import type { AttemptOutcome, IngestResult, NewExport, Store } from './types';
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE connections (
+     id TEXT PRIMARY KEY,
+     api_key_hash TEXT NOT NULL UNIQUE,
+     secret TEXT NOT NULL,
+     previous_secret TEXT,
+     previous_secret_expires_at BIGINT,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL
+   );
+   CREATE TABLE subscriptions (
+     id TEXT PRIMARY KEY,
+     connection_id TEXT NOT NULL REFERENCES connections (id),
+     target_url TEXT NOT NULL,
+     secret TEXT NOT NULL,
+     active BOOLEAN NOT NULL,
+     deactivated_reason TEXT,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL,
+     UNIQUE (connection_id, target_url)
+   );
+   CREATE TABLE exports (
+     id BIGSERIAL PRIMARY KEY,
+     connection_id TEXT NOT NULL REFERENCES connections (id),
+     uuid TEXT NOT NULL,
+     event TEXT NOT NULL,
+     headers TEXT NOT NULL,
+     body BYTEA NOT NULL,
+     received_at BIGINT NOT NULL,
+     UNIQUE (connection_id, uuid)
+   );
+   CREATE INDEX exports_newest ON exports (connection_id, received_at DESC, id DESC);
+   CREATE TABLE deliveries (
+     id TEXT PRIMARY KEY,
+     export_id BIGINT NOT NULL REFERENCES exports (id),
+     subscription_id TEXT NOT NULL REFERENCES subscriptions (id),
+     connection_id TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at BIGINT,
+     give_up_after BIGINT NOT NULL,
+     lease_token TEXT,
+     lease_until BIGINT,
+     last_status_code INTEGER,
+     last_error TEXT,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL
+   );
+   CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+   CREATE INDEX deliveries_by_subscription ON deliveries (subscription_id) WHERE status = 'pending';
+   CREATE INDEX deliveries_by_connection ON deliveries (connection_id, status, updated_at DESC);`,
+];
+
+/** Any constant: serialises migrations between relay processes starting together. */
+const MIGRATION_LOCK_KEY = 727_001;
+
+const INT8_OID = 20;
+/** Epoch milliseconds are BIGINT; they fit a JavaScript number exactly, so read them as numbers. */
+const numericTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID
+      ? (value: string) => Number(value)
+      : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+};
+
+/**
+ * The shared store: several relay processes on one database. Work is claimed with
+ * FOR UPDATE SKIP LOCKED plus a lease, so no delivery is sent by two processes at once
+ * and a crashed process's claims are retaken when their lease runs out.
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  private readonly pool: Pool;
+
+  constructor(connectionString: string, options: { maxConnections?: number } = {}) {
+    this.pool = new Pool({
+      connectionString,
+      max: options.maxConnections ?? 10,
+      types: numericTypes,
+    });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    this.pool.on('error', () => {});
+  }
+
+  async migrate(): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+      );
+      const { rows } = await client.query<{ version: number | null }>(
+        'SELECT MAX(version) AS version FROM schema_migrations',
+      );
+      const applied = rows[0]?.version ?? 0;
+      for (const [index, sql] of MIGRATIONS.entries()) {
+        const version = index + 1;
+        if (version <= applied) continue;
+        await client.query(sql);
+        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+          version,
+          Date.now(),
+        ]);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async connectionByKeyHash(apiKeyHash: string) {
+    const row = await this.one(
+      `SELECT ${CONNECTION_COLUMNS} FROM connections WHERE api_key_hash = $1`,
+      [apiKeyHash],
+    );
+    return row && connectionRecord.parse(row);
+  }
+
+  async connectionById(id: string) {
+    const row = await this.one(`SELECT ${CONNECTION_COLUMNS} FROM connections WHERE id = $1`, [id]);
+    return row && connectionRecord.parse(row);
+  }
+
+  async insertConnection(input: { id: string; apiKeyHash: string; secret: string; now: number }) {
+    // The no-op update makes RETURNING yield the existing row on conflict, in one statement.
+    const row = await this.one(
+      `INSERT INTO connections (id, api_key_hash, secret, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+       ON CONFLICT (api_key_hash) DO UPDATE SET api_key_hash = excluded.api_key_hash
+       RETURNING ${CONNECTION_COLUMNS}`,
+      [input.id, input.apiKeyHash, input.secret, input.now],
+    );
+    return connectionRecord.parse(row);
+  }
+
+  async rotateSecret(input: {
+    id: string;
+    newSecret: string;
+    previousSecretExpiresAt: number;
+    now: number;
+  }) {
+    const row = await this.one(
+      `UPDATE connections SET previous_secret = secret, secret = $1, previous_secret_expires_at = $2, updated_at = $3
+       WHERE id = $4 RETURNING ${CONNECTION_COLUMNS}`,
+      [input.newSecret, input.previousSecretExpiresAt, input.now, input.id],
+    );
+    return row && connectionRecord.parse(row);
+  }
+
+  async upsertSubscription(input: {
+    id: string;
+    connectionId: string;
+    targetUrl: string;
+    secret: string;
+    now: number;
+  }) {
+    const row = await this.one(
+      `INSERT INTO subscriptions (id, connection_id, target_url, secret, active, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, TRUE, $5, $5)
+       ON CONFLICT (connection_id, target_url) DO UPDATE
+         SET active = TRUE, deactivated_reason = NULL, updated_at = excluded.updated_at
+       RETURNING ${SUBSCRIPTION_COLUMNS}`,
+      [input.id, input.connectionId, input.targetUrl, input.secret, input.now],
+    );
+    return subscriptionRecord.parse(row);
+  }
+
+  async subscriptionById(id: string) {
+    const row = await this.one(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = $1`, [
+      id,
+    ]);
+    return row && subscriptionRecord.parse(row);
+  }
+
+  async deactivateSubscription(id: string, reason: string, now: number): Promise<boolean> {
+    return this.transaction((client) => this.deactivate(client, id, reason, now));
+  }
+
+  private async deactivate(
+    client: PoolClient,
+    id: string,
+    reason: string,
+    now: number,
+  ): Promise<boolean> {
+    const { rowCount } = await client.query(
+      `UPDATE subscriptions SET active = FALSE, deactivated_reason = COALESCE(deactivated_reason, $1), updated_at = $2
+       WHERE id = $3`,
+      [reason, now, id],
+    );
+    if (!rowCount) return false;
+    await client.query(
+      `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, lease_token = NULL, lease_until = NULL,
+         last_error = COALESCE(last_error, $1), updated_at = $2
+       WHERE subscription_id = $3 AND status = 'pending'`,
+      [`subscription deactivated: ${reason}`, now, id],
+    );
+    return true;
+  }
+
+  async ingestExport(input: NewExport): Promise<IngestResult> {
+    // One statement, so one round trip and one implicit transaction.
+    const row = await this.one(
+      `WITH inserted AS (
+         INSERT INTO exports (connection_id, uuid, event, headers, body, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (connection_id, uuid) DO NOTHING
+         RETURNING id
+       ), queued AS (
+         INSERT INTO deliveries (id, export_id, subscription_id, connection_id, status, attempts, next_attempt_at,
+           give_up_after, created_at, updated_at)
+         SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), inserted.id, s.id, s.connection_id,
+           'pending', 0, $6, $7, $6, $6
+         FROM inserted CROSS JOIN subscriptions s
+         WHERE s.connection_id = $1 AND s.active
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM inserted)::int AS stored, (SELECT count(*) FROM queued)::int AS deliveries`,
+      [
+        input.connectionId,
+        input.uuid,
+        input.event,
+        JSON.stringify(input.headers),
+        Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength),
+        input.receivedAt,
+        input.giveUpAfter,
+      ],
+    );
+    return { stored: Number(row?.stored) > 0, deliveries: Number(row?.deliveries ?? 0) };
+  }
+
+  async recentExports(connectionId: string, limit: number) {
+    const { rows } = await this.pool.query(
+      `SELECT ${EXPORT_COLUMNS} FROM exports WHERE connection_id = $1 ORDER BY received_at DESC, id DESC LIMIT $2`,
+      [connectionId, limit],
+    );
+    return rows.map((row) => exportRecord.parse(row));
+  }
+
+  async listDeliveries(connectionId: string, filter: { status?: DeliveryStatus; limit: number }) {
+    const { rows } = await this.pool.query(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN exports e ON e.id = d.export_id
+       WHERE d.connection_id = $1 AND ($2::text IS NULL OR d.status = $2)
+       ORDER BY d.updated_at DESC, d.id LIMIT $3`,
+      [connectionId, filter.status ?? null, filter.limit],
+    );
+    return rows.map((row) => deliveryRecord.parse(row));
+  }
+
+  async deliveryById(id: string) {
+    const row = await this.one(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN exports e ON e.id = d.export_id WHERE d.id = $1`,
+      [id],
+    );
+    return row && deliveryRecord.parse(row);
+  }
+
+  async requeueDelivery(id: string, now: number, giveUpAfter: number) {
+    const { rowCount } = await this.pool.query(
+      `UPDATE deliveries SET
+         lease_token = CASE WHEN status = 'pending' THEN lease_token END,
+         lease_until = CASE WHEN status = 'pending' THEN lease_until END,
+         status = 'pending', attempts = 0, next_attempt_at = $1, give_up_after = $2, updated_at = $1
+       WHERE id = $3`,
+      [now, giveUpAfter, id],
+    );
+    return rowCount ? this.deliveryById(id) : undefined;
+  }
+
+  async claimDueDeliveries(input: {
+    now: number;
+    limit: number;
+    leaseToken: string;
+    leaseUntil: number;
+  }) {
+    const { rows } = await this.pool.query(
+      `WITH due AS (
+         SELECT id FROM deliveries
+         WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+         ORDER BY next_attempt_at LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       ), leased AS (
+         UPDATE deliveries d SET lease_token = $3, lease_until = $4 FROM due WHERE d.id = due.id
+         RETURNING d.*
+       )
+       SELECT ${CLAIMED_DELIVERY_COLUMNS} FROM leased d
+       JOIN exports e ON e.id = d.export_id JOIN subscriptions s ON s.id = d.subscription_id
+       ORDER BY d.next_attempt_at`,
+      [input.now, input.limit, input.leaseToken, input.leaseUntil],
+    );
+    return rows.map((row) => claimedDeliveryRecord.parse(row));
+  }
+
+  async finishAttempt(input: {
+    id: string;
+    leaseToken: string;
+    now: number;
+    outcome: AttemptOutcome;
+  }) {
+    const { outcome } = input;
+    const status =
+      outcome.kind === 'retry' ? 'pending' : outcome.kind === 'gone' ? 'cancelled' : outcome.kind;
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<{ subscriptionId: string }>(
+        `UPDATE deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, lease_token = NULL,
+           lease_until = NULL, last_status_code = $3, last_error = $4, updated_at = $5
+         WHERE id = $6 AND lease_token = $7 AND status = 'pending' RETURNING subscription_id AS "subscriptionId"`,
+        [
+          status,
+          outcome.kind === 'retry' ? outcome.nextAttemptAt : null,
+          outcome.statusCode,
+          outcome.kind === 'delivered' ? null : outcome.error,
+          input.now,
+          input.id,
+          input.leaseToken,
+        ],
+      );
+      const subscriptionId = rows[0]?.subscriptionId;
+      if (subscriptionId === undefined) return false;
+      if (outcome.kind === 'gone') {
+        await this.deactivate(client, subscriptionId, 'target answered 410 Gone', input.now);
+      }
+      return true;
+    });
+  }
+
+  private async one(sql: string, values: unknown[]): Promise<Record<string, unknown> | undefined> {
+    const { rows } = await this.pool.query<Record<string, unknown>>(sql, values);
+    return rows[0];
+  }
+
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

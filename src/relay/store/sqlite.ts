@@ -1,0 +1,348 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+
+import type { DeliveryStatus } from '../protocol';
+import {
+  CLAIMED_DELIVERY_COLUMNS,
+  CONNECTION_COLUMNS,
+  DELIVERY_COLUMNS,
+  EXPORT_COLUMNS,
+  SUBSCRIPTION_COLUMNS,
+  claimedDeliveryRecord,
+  connectionRecord,
+  deliveryRecord,
+  exportRecord,
+  subscriptionRecord,
+} from './records';
+import type { AttemptOutcome, IngestResult, NewExport, Store } from './types';
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE connections (
+     id TEXT PRIMARY KEY,
+     api_key_hash TEXT NOT NULL UNIQUE,
+     secret TEXT NOT NULL,
+     previous_secret TEXT,
+     previous_secret_expires_at INTEGER,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE subscriptions (
+     id TEXT PRIMARY KEY,
+     connection_id TEXT NOT NULL REFERENCES connections (id),
+     target_url TEXT NOT NULL,
+     secret TEXT NOT NULL,
+     active INTEGER NOT NULL,
+     deactivated_reason TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     UNIQUE (connection_id, target_url)
+   );
+   CREATE TABLE exports (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     connection_id TEXT NOT NULL REFERENCES connections (id),
+     uuid TEXT NOT NULL,
+     event TEXT NOT NULL,
+     headers TEXT NOT NULL,
+     body BLOB NOT NULL,
+     received_at INTEGER NOT NULL,
+     UNIQUE (connection_id, uuid)
+   );
+   CREATE INDEX exports_newest ON exports (connection_id, received_at DESC, id DESC);
+   CREATE TABLE deliveries (
+     id TEXT PRIMARY KEY,
+     export_id INTEGER NOT NULL REFERENCES exports (id),
+     subscription_id TEXT NOT NULL REFERENCES subscriptions (id),
+     connection_id TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER,
+     give_up_after INTEGER NOT NULL,
+     lease_token TEXT,
+     lease_until INTEGER,
+     last_status_code INTEGER,
+     last_error TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+   CREATE INDEX deliveries_by_subscription ON deliveries (subscription_id) WHERE status = 'pending';
+   CREATE INDEX deliveries_by_connection ON deliveries (connection_id, status, updated_at DESC);`,
+];
+
+/**
+ * The embedded store. WAL with synchronous=FULL: a commit is on disk before the relay
+ * answers 2xx, so an acknowledged export survives a crash of the process or the machine.
+ * Write transactions start IMMEDIATE (taking the write lock first) so that two processes
+ * sharing the file still never lease one delivery twice.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly db: DatabaseSync;
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new DatabaseSync(path);
+    this.db.exec('PRAGMA busy_timeout = 5000');
+    this.db.exec('PRAGMA journal_mode = WAL');
+    this.db.exec('PRAGMA synchronous = FULL');
+    this.db.exec('PRAGMA foreign_keys = ON');
+  }
+
+  async migrate(): Promise<void> {
+    this.transaction(() => {
+      this.db.exec(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
+      );
+      const row = this.db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get();
+      const applied = Number(row?.version ?? 0);
+      MIGRATIONS.forEach((sql, index) => {
+        const version = index + 1;
+        if (version <= applied) return;
+        this.db.exec(sql);
+        this.db
+          .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+          .run(version, Date.now());
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  async ping(): Promise<void> {
+    this.statement('SELECT 1').get();
+  }
+
+  async connectionByKeyHash(apiKeyHash: string) {
+    const row = this.statement(
+      `SELECT ${CONNECTION_COLUMNS} FROM connections WHERE api_key_hash = ?`,
+    ).get(apiKeyHash);
+    return row && connectionRecord.parse(row);
+  }
+
+  async connectionById(id: string) {
+    const row = this.statement(`SELECT ${CONNECTION_COLUMNS} FROM connections WHERE id = ?`).get(
+      id,
+    );
+    return row && connectionRecord.parse(row);
+  }
+
+  async insertConnection(input: { id: string; apiKeyHash: string; secret: string; now: number }) {
+    const row = this.transaction(() => {
+      this.statement(
+        `INSERT INTO connections (id, api_key_hash, secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (api_key_hash) DO NOTHING`,
+      ).run(input.id, input.apiKeyHash, input.secret, input.now, input.now);
+      return this.statement(
+        `SELECT ${CONNECTION_COLUMNS} FROM connections WHERE api_key_hash = ?`,
+      ).get(input.apiKeyHash);
+    });
+    return connectionRecord.parse(row);
+  }
+
+  async rotateSecret(input: {
+    id: string;
+    newSecret: string;
+    previousSecretExpiresAt: number;
+    now: number;
+  }) {
+    const row = this.statement(
+      `UPDATE connections SET previous_secret = secret, secret = ?, previous_secret_expires_at = ?, updated_at = ?
+       WHERE id = ? RETURNING ${CONNECTION_COLUMNS}`,
+    ).get(input.newSecret, input.previousSecretExpiresAt, input.now, input.id);
+    return row && connectionRecord.parse(row);
+  }
+
+  async upsertSubscription(input: {
+    id: string;
+    connectionId: string;
+    targetUrl: string;
+    secret: string;
+    now: number;
+  }) {
+    const row = this.statement(
+      `INSERT INTO subscriptions (id, connection_id, target_url, secret, active, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 1, ?, ?)
+       ON CONFLICT (connection_id, target_url) DO UPDATE
+         SET active = 1, deactivated_reason = NULL, updated_at = excluded.updated_at
+       RETURNING ${SUBSCRIPTION_COLUMNS}`,
+    ).get(input.id, input.connectionId, input.targetUrl, input.secret, input.now, input.now);
+    return subscriptionRecord.parse(row);
+  }
+
+  async subscriptionById(id: string) {
+    const row = this.statement(
+      `SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = ?`,
+    ).get(id);
+    return row && subscriptionRecord.parse(row);
+  }
+
+  async deactivateSubscription(id: string, reason: string, now: number): Promise<boolean> {
+    return this.transaction(() => this.deactivate(id, reason, now));
+  }
+
+  private deactivate(id: string, reason: string, now: number): boolean {
+    const changed = this.statement(
+      `UPDATE subscriptions SET active = 0, deactivated_reason = COALESCE(deactivated_reason, ?), updated_at = ?
+       WHERE id = ?`,
+    ).run(reason, now, id).changes;
+    if (Number(changed) === 0) return false;
+    this.statement(
+      `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, lease_token = NULL, lease_until = NULL,
+         last_error = COALESCE(last_error, ?), updated_at = ?
+       WHERE subscription_id = ? AND status = 'pending'`,
+    ).run(`subscription deactivated: ${reason}`, now, id);
+    return true;
+  }
+
+  async ingestExport(input: NewExport): Promise<IngestResult> {
+    return this.transaction(() => {
+      const inserted = this.statement(
+        `INSERT INTO exports (connection_id, uuid, event, headers, body, received_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (connection_id, uuid) DO NOTHING RETURNING id`,
+      ).get(
+        input.connectionId,
+        input.uuid,
+        input.event,
+        JSON.stringify(input.headers),
+        input.body,
+        input.receivedAt,
+      );
+      if (!inserted) return { stored: false, deliveries: 0 };
+      const queued = this.statement(
+        `INSERT INTO deliveries (id, export_id, subscription_id, connection_id, status, attempts, next_attempt_at,
+           give_up_after, created_at, updated_at)
+         SELECT 'dlv_' || lower(hex(randomblob(16))), ?, id, connection_id, 'pending', 0, ?, ?, ?, ?
+         FROM subscriptions WHERE connection_id = ? AND active = 1`,
+      ).run(
+        Number(inserted.id),
+        input.receivedAt,
+        input.giveUpAfter,
+        input.receivedAt,
+        input.receivedAt,
+        input.connectionId,
+      );
+      return { stored: true, deliveries: Number(queued.changes) };
+    });
+  }
+
+  async recentExports(connectionId: string, limit: number) {
+    return this.statement(
+      `SELECT ${EXPORT_COLUMNS} FROM exports WHERE connection_id = ? ORDER BY received_at DESC, id DESC LIMIT ?`,
+    )
+      .all(connectionId, limit)
+      .map((row) => exportRecord.parse(row));
+  }
+
+  async listDeliveries(connectionId: string, filter: { status?: DeliveryStatus; limit: number }) {
+    const rows =
+      filter.status === undefined
+        ? this.statement(
+            `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN exports e ON e.id = d.export_id
+             WHERE d.connection_id = ? ORDER BY d.updated_at DESC, d.id LIMIT ?`,
+          ).all(connectionId, filter.limit)
+        : this.statement(
+            `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN exports e ON e.id = d.export_id
+             WHERE d.connection_id = ? AND d.status = ? ORDER BY d.updated_at DESC, d.id LIMIT ?`,
+          ).all(connectionId, filter.status, filter.limit);
+    return rows.map((row) => deliveryRecord.parse(row));
+  }
+
+  async deliveryById(id: string) {
+    const row = this.statement(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN exports e ON e.id = d.export_id WHERE d.id = ?`,
+    ).get(id);
+    return row && deliveryRecord.parse(row);
+  }
+
+  async requeueDelivery(id: string, now: number, giveUpAfter: number) {
+    const changed = this.statement(
+      `UPDATE deliveries SET
+         lease_token = CASE WHEN status = 'pending' THEN lease_token END,
+         lease_until = CASE WHEN status = 'pending' THEN lease_until END,
+         status = 'pending', attempts = 0, next_attempt_at = ?, give_up_after = ?, updated_at = ?
+       WHERE id = ?`,
+    ).run(now, giveUpAfter, now, id).changes;
+    return Number(changed) === 0 ? undefined : this.deliveryById(id);
+  }
+
+  async claimDueDeliveries(input: {
+    now: number;
+    limit: number;
+    leaseToken: string;
+    leaseUntil: number;
+  }) {
+    return this.transaction(() => {
+      this.statement(
+        `UPDATE deliveries SET lease_token = ?, lease_until = ?
+         WHERE id IN (
+           SELECT id FROM deliveries
+           WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+           ORDER BY next_attempt_at LIMIT ?)`,
+      ).run(input.leaseToken, input.leaseUntil, input.now, input.now, input.limit);
+      return this.statement(
+        `SELECT ${CLAIMED_DELIVERY_COLUMNS} FROM deliveries d
+         JOIN exports e ON e.id = d.export_id JOIN subscriptions s ON s.id = d.subscription_id
+         WHERE d.lease_token = ? ORDER BY d.next_attempt_at`,
+      )
+        .all(input.leaseToken)
+        .map((row) => claimedDeliveryRecord.parse(row));
+    });
+  }
+
+  async finishAttempt(input: {
+    id: string;
+    leaseToken: string;
+    now: number;
+    outcome: AttemptOutcome;
+  }) {
+    const { outcome } = input;
+    return this.transaction(() => {
+      const status =
+        outcome.kind === 'retry' ? 'pending' : outcome.kind === 'gone' ? 'cancelled' : outcome.kind;
+      const subscription = this.statement(
+        `UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_token = NULL,
+           lease_until = NULL, last_status_code = ?, last_error = ?, updated_at = ?
+         WHERE id = ? AND lease_token = ? AND status = 'pending' RETURNING subscription_id AS "subscriptionId"`,
+      ).get(
+        status,
+        outcome.kind === 'retry' ? outcome.nextAttemptAt : null,
+        outcome.statusCode,
+        outcome.kind === 'delivered' ? null : outcome.error,
+        input.now,
+        input.id,
+        input.leaseToken,
+      );
+      if (!subscription) return false;
+      if (outcome.kind === 'gone') {
+        this.deactivate(String(subscription.subscriptionId), 'target answered 410 Gone', input.now);
+      }
+      return true;
+    });
+  }
+
+  /** Prepared once per connection: ingest runs the same few statements for every export. */
+  private statement(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private transaction<T>(work: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}

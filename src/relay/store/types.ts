@@ -1,0 +1,100 @@
+import type { DeliveryStatus, ExportHeaders } from '../protocol';
+import type { ClaimedDelivery, Connection, Delivery, StoredExport, Subscription } from './records';
+
+export type { ClaimedDelivery, Connection, Delivery, StoredExport, Subscription } from './records';
+
+export interface NewExport {
+  connectionId: string;
+  uuid: string;
+  event: string;
+  headers: ExportHeaders;
+  body: Uint8Array;
+  receivedAt: number;
+  /** When the deliveries created for this export stop being retried. */
+  giveUpAfter: number;
+}
+
+export interface IngestResult {
+  /** False when an export with this uuid was already stored for the connection. */
+  stored: boolean;
+  /** Pending deliveries created, one per active subscription. */
+  deliveries: number;
+}
+
+export type AttemptOutcome =
+  | { kind: 'delivered'; statusCode: number }
+  | { kind: 'retry'; statusCode: number | null; error: string; nextAttemptAt: number }
+  | { kind: 'failed'; statusCode: number | null; error: string }
+  /** The target answered 410: the subscription is deactivated and its pending deliveries cancelled. */
+  | { kind: 'gone'; statusCode: number; error: string };
+
+/**
+ * Everything the relay keeps. Two implementations (SQLite, PostgreSQL) pass one shared test
+ * suite. Times are epoch milliseconds from the caller's clock, never the database's.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Creates or upgrades the schema; safe to run from several processes at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  ping(): Promise<void>;
+
+  connectionByKeyHash(apiKeyHash: string): Promise<Connection | undefined>;
+  connectionById(id: string): Promise<Connection | undefined>;
+  /** Inserts a connection, or returns the one that already exists for the key hash. */
+  insertConnection(input: {
+    id: string;
+    apiKeyHash: string;
+    secret: string;
+    now: number;
+  }): Promise<Connection>;
+  /** The current secret becomes the previous one, accepted until previousSecretExpiresAt. */
+  rotateSecret(input: {
+    id: string;
+    newSecret: string;
+    previousSecretExpiresAt: number;
+    now: number;
+  }): Promise<Connection | undefined>;
+
+  /** Creates the subscription, or returns (and reactivates) the one for the same connection and target. */
+  upsertSubscription(input: {
+    id: string;
+    connectionId: string;
+    targetUrl: string;
+    secret: string;
+    now: number;
+  }): Promise<Subscription>;
+  subscriptionById(id: string): Promise<Subscription | undefined>;
+  /** Deactivates it and cancels its pending deliveries. False when there is no such subscription. */
+  deactivateSubscription(id: string, reason: string, now: number): Promise<boolean>;
+
+  /** Stores the export and one pending delivery per active subscription, in one transaction. */
+  ingestExport(input: NewExport): Promise<IngestResult>;
+  recentExports(connectionId: string, limit: number): Promise<StoredExport[]>;
+
+  listDeliveries(
+    connectionId: string,
+    filter: { status?: DeliveryStatus; limit: number },
+  ): Promise<Delivery[]>;
+  deliveryById(id: string): Promise<Delivery | undefined>;
+  /** Makes the delivery due now with a fresh retry window; an attempt already in flight keeps its lease. */
+  requeueDelivery(id: string, now: number, giveUpAfter: number): Promise<Delivery | undefined>;
+
+  /**
+   * Leases up to `limit` due deliveries to the caller. A lease that runs out (its holder
+   * crashed) makes the delivery claimable again; no two live leases cover one delivery.
+   */
+  claimDueDeliveries(input: {
+    now: number;
+    limit: number;
+    leaseToken: string;
+    leaseUntil: number;
+  }): Promise<ClaimedDelivery[]>;
+  /** Records an attempt's outcome; false when the lease was lost meanwhile (nothing is changed then). */
+  finishAttempt(input: {
+    id: string;
+    leaseToken: string;
+    now: number;
+    outcome: AttemptOutcome;
+  }): Promise<boolean>;
+}

@@ -1,0 +1,513 @@
+/**
+ * One suite, run against both stores, so SQLite and PostgreSQL stay equivalent.
+ */
+import type { AttemptOutcome, NewExport, Store } from '../../../src/relay/store/types';
+import { databaseKinds, type TestDatabase } from '../support/databases';
+
+const T0 = Date.parse('2024-05-01T12:00:00Z');
+const DAY = 24 * 60 * 60_000;
+
+describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
+  let database: TestDatabase;
+  let store: Store;
+  let sequence = 0;
+  const unique = (prefix: string) =>
+    `${prefix}_${(sequence += 1)}_${Math.random().toString(36).slice(2, 10)}`;
+
+  beforeAll(async () => {
+    database = await createDatabase();
+    store = await database.openStore();
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  async function connection() {
+    return store.insertConnection({
+      id: unique('con'),
+      apiKeyHash: unique('hash'),
+      secret: unique('secret'),
+      now: T0,
+    });
+  }
+
+  async function subscription(
+    connectionId: string,
+    target = `https://hooks.zapier.com/${unique('hook')}`,
+  ) {
+    return store.upsertSubscription({
+      id: unique('sub'),
+      connectionId,
+      targetUrl: target,
+      secret: unique('s'),
+      now: T0,
+    });
+  }
+
+  function newExport(connectionId: string, overrides: Partial<NewExport> = {}): NewExport {
+    const uuid = overrides.uuid ?? unique('uuid');
+    return {
+      connectionId,
+      uuid,
+      event: 'CANDIDATE-EXPORT',
+      headers: {
+        'x-jazzhr-event': 'CANDIDATE-EXPORT',
+        'x-jazzhr-uuid': uuid,
+        link: 'https://app.jazz.co/x',
+      },
+      body: Buffer.from(`{"candidate": {"person": {"id": {"value": "${uuid}"}}}}`),
+      receivedAt: T0,
+      giveUpAfter: T0 + DAY,
+      ...overrides,
+    };
+  }
+
+  async function claimAll(now: number, token = unique('lease')) {
+    return store.claimDueDeliveries({
+      now,
+      limit: 1000,
+      leaseToken: token,
+      leaseUntil: now + 30_000,
+    });
+  }
+
+  it('migrates idempotently, from two stores at once', async () => {
+    const [a, b] = await Promise.all([database.openStore(), database.openStore()]);
+    await Promise.all([a.migrate(), b.migrate()]);
+    await expect(a.ping()).resolves.toBeUndefined();
+    const versions = await database.query('SELECT version FROM schema_migrations');
+    expect(versions).toHaveLength(1);
+  });
+
+  describe('connections', () => {
+    it('keeps one connection per API key hash, whatever id a later insert proposes', async () => {
+      const first = await store.insertConnection({
+        id: unique('con'),
+        apiKeyHash: 'same-hash',
+        secret: 'one',
+        now: T0,
+      });
+      const again = await store.insertConnection({
+        id: unique('con'),
+        apiKeyHash: 'same-hash',
+        secret: 'two',
+        now: T0 + 1,
+      });
+      expect(again).toEqual(first);
+      expect(first.secret).toBe('one');
+      expect(await store.connectionByKeyHash('same-hash')).toEqual(first);
+      expect(await store.connectionById(first.id)).toEqual(first);
+      expect(first).toMatchObject({
+        previousSecret: null,
+        previousSecretExpiresAt: null,
+        createdAt: T0,
+      });
+    });
+
+    it('answers undefined for unknown ids and hashes', async () => {
+      expect(await store.connectionById('con_unknown')).toBeUndefined();
+      expect(await store.connectionByKeyHash('no-such-hash')).toBeUndefined();
+      expect(
+        await store.rotateSecret({
+          id: 'con_unknown',
+          newSecret: 'x',
+          previousSecretExpiresAt: T0,
+          now: T0,
+        }),
+      ).toBeUndefined();
+    });
+
+    it('rotates: the current secret becomes the previous one, with its expiry', async () => {
+      const created = await connection();
+      const rotated = await store.rotateSecret({
+        id: created.id,
+        newSecret: 'fresh',
+        previousSecretExpiresAt: T0 + DAY,
+        now: T0,
+      });
+      expect(rotated).toMatchObject({
+        id: created.id,
+        secret: 'fresh',
+        previousSecret: created.secret,
+      });
+      expect(rotated?.previousSecretExpiresAt).toBe(T0 + DAY);
+      const twice = await store.rotateSecret({
+        id: created.id,
+        newSecret: 'fresher',
+        previousSecretExpiresAt: T0 + 2 * DAY,
+        now: T0,
+      });
+      expect(twice).toMatchObject({
+        secret: 'fresher',
+        previousSecret: 'fresh',
+        previousSecretExpiresAt: T0 + 2 * DAY,
+      });
+    });
+  });
+
+  describe('subscriptions', () => {
+    it('is idempotent per connection and target, and reactivates a deactivated one', async () => {
+      const { id: connectionId } = await connection();
+      const target = 'https://hooks.zapier.com/hooks/standard/1/abc/';
+      const first = await subscription(connectionId, target);
+      const again = await subscription(connectionId, target);
+      expect(again).toEqual(first);
+      expect(first).toMatchObject({
+        connectionId,
+        targetUrl: target,
+        active: true,
+        deactivatedReason: null,
+      });
+
+      expect(await store.deactivateSubscription(first.id, 'unsubscribed', T0)).toBe(true);
+      expect(await store.subscriptionById(first.id)).toMatchObject({
+        active: false,
+        deactivatedReason: 'unsubscribed',
+      });
+      const revived = await subscription(connectionId, target);
+      expect(revived).toMatchObject({
+        id: first.id,
+        secret: first.secret,
+        active: true,
+        deactivatedReason: null,
+      });
+
+      const other = await subscription(connectionId, `${target}other`);
+      expect(other.id).not.toBe(first.id);
+    });
+
+    it('reports deactivating an unknown subscription', async () => {
+      expect(await store.deactivateSubscription('sub_unknown', 'unsubscribed', T0)).toBe(false);
+      expect(await store.subscriptionById('sub_unknown')).toBeUndefined();
+    });
+  });
+
+  describe('exports', () => {
+    it('stores the exact bytes and headers, with one delivery per active subscription', async () => {
+      const { id: connectionId } = await connection();
+      await subscription(connectionId);
+      await subscription(connectionId);
+      const inactive = await subscription(connectionId);
+      await store.deactivateSubscription(inactive.id, 'unsubscribed', T0);
+      const body = Buffer.concat([
+        Buffer.from('{"candidate": {"person": null}, "x": "'),
+        Buffer.from([0xe2, 0x82, 0xac, 0xff]),
+        Buffer.from('"}\n'),
+      ]);
+      const input = newExport(connectionId, {
+        body,
+        headers: {
+          'x-jazzhr-event': 'CANDIDATE-EXPORT',
+          'x-jazzhr-uuid': 'u-1',
+          'x-jazzhr-export-context': 'job_1',
+          link: 'https://app.jazz.co/c/1',
+        },
+        uuid: 'u-1',
+      });
+
+      expect(await store.ingestExport(input)).toEqual({ stored: true, deliveries: 2 });
+      const [stored] = await store.recentExports(connectionId, 3);
+      expect(Buffer.from(stored!.body).equals(body)).toBe(true);
+      expect(stored).toMatchObject({
+        uuid: 'u-1',
+        event: 'CANDIDATE-EXPORT',
+        headers: input.headers,
+        receivedAt: T0,
+      });
+    });
+
+    it('deduplicates on the uuid per connection: a repeat stores and queues nothing', async () => {
+      const { id: connectionId } = await connection();
+      await subscription(connectionId);
+      expect(await store.ingestExport(newExport(connectionId, { uuid: 'dup' }))).toEqual({
+        stored: true,
+        deliveries: 1,
+      });
+      expect(
+        await store.ingestExport(newExport(connectionId, { uuid: 'dup', receivedAt: T0 + 5 })),
+      ).toEqual({
+        stored: false,
+        deliveries: 0,
+      });
+      expect(await store.recentExports(connectionId, 100)).toHaveLength(1);
+      expect(await store.listDeliveries(connectionId, { limit: 100 })).toHaveLength(1);
+
+      const { id: otherConnection } = await connection();
+      expect(await store.ingestExport(newExport(otherConnection, { uuid: 'dup' }))).toEqual({
+        stored: true,
+        deliveries: 0,
+      });
+    });
+
+    it('keeps exports for a connection without subscriptions, newest first', async () => {
+      const { id: connectionId } = await connection();
+      for (let index = 0; index < 5; index += 1) {
+        await store.ingestExport(
+          newExport(connectionId, { uuid: `order-${index}`, receivedAt: T0 + index }),
+        );
+      }
+      const recent = await store.recentExports(connectionId, 3);
+      expect(recent.map((item) => item.uuid)).toEqual(['order-4', 'order-3', 'order-2']);
+    });
+
+    it('stores concurrent repeats of one uuid once', async () => {
+      const { id: connectionId } = await connection();
+      await subscription(connectionId);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          store.ingestExport(newExport(connectionId, { uuid: 'racing' })),
+        ),
+      );
+      expect(results.filter((result) => result.stored)).toHaveLength(1);
+      expect(await store.listDeliveries(connectionId, { limit: 100 })).toHaveLength(1);
+    });
+  });
+
+  describe('deliveries', () => {
+    async function setup() {
+      const conn = await connection();
+      const sub = await subscription(conn.id);
+      const uuid = unique('uuid');
+      await store.ingestExport(newExport(conn.id, { uuid }));
+      const [delivery] = await store.listDeliveries(conn.id, { limit: 10 });
+      return { conn, sub, uuid, delivery: delivery! };
+    }
+
+    async function finish(
+      id: string,
+      leaseToken: string,
+      outcome: AttemptOutcome,
+      now = T0 + 1000,
+    ) {
+      return store.finishAttempt({ id, leaseToken, now, outcome });
+    }
+
+    it('starts pending and due at once, and is claimed with what sending needs', async () => {
+      const { conn, sub, uuid, delivery } = await setup();
+      expect(delivery).toMatchObject({
+        exportUuid: uuid,
+        subscriptionId: sub.id,
+        connectionId: conn.id,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: T0,
+        giveUpAfter: T0 + DAY,
+        lastStatusCode: null,
+        lastError: null,
+      });
+      expect(delivery.id).toMatch(/^dlv_[0-9a-f]{32}$/);
+      expect(await store.deliveryById(delivery.id)).toEqual(delivery);
+
+      const claimed = (await claimAll(T0, 'lease-a')).find((item) => item.id === delivery.id);
+      expect(claimed).toMatchObject({
+        leaseToken: 'lease-a',
+        targetUrl: sub.targetUrl,
+        secret: sub.secret,
+      });
+      expect(claimed?.headers['x-jazzhr-uuid']).toBe(uuid);
+      expect(Buffer.from(claimed!.body).toString()).toContain(uuid);
+    });
+
+    it('never hands one delivery to two live leases, and retakes it when the lease runs out', async () => {
+      const { delivery } = await setup();
+      const first = await claimAll(T0, 'first');
+      expect(first.map((item) => item.id)).toContain(delivery.id);
+      expect((await claimAll(T0 + 29_999, 'second')).map((item) => item.id)).not.toContain(
+        delivery.id,
+      );
+
+      const retaken = await claimAll(T0 + 30_000, 'third');
+      expect(retaken.map((item) => item.id)).toContain(delivery.id);
+      expect(await finish(delivery.id, 'first', { kind: 'delivered', statusCode: 200 })).toBe(
+        false,
+      );
+      expect(await finish(delivery.id, 'third', { kind: 'delivered', statusCode: 200 })).toBe(true);
+      expect(await store.deliveryById(delivery.id)).toMatchObject({
+        status: 'delivered',
+        attempts: 1,
+        lastStatusCode: 200,
+      });
+      expect((await claimAll(T0 + DAY)).map((item) => item.id)).not.toContain(delivery.id);
+    });
+
+    it('schedules a retry, claimable only once due', async () => {
+      const { delivery } = await setup();
+      await claimAll(T0, 'lease');
+      const nextAttemptAt = T0 + 8_000;
+      expect(
+        await finish(delivery.id, 'lease', {
+          kind: 'retry',
+          statusCode: 503,
+          error: 'target answered 503',
+          nextAttemptAt,
+        }),
+      ).toBe(true);
+      expect(await store.deliveryById(delivery.id)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        nextAttemptAt,
+        lastStatusCode: 503,
+        lastError: 'target answered 503',
+        updatedAt: T0 + 1000,
+      });
+      expect((await claimAll(nextAttemptAt - 1)).map((item) => item.id)).not.toContain(delivery.id);
+      const due = (await claimAll(nextAttemptAt)).find((item) => item.id === delivery.id);
+      expect(due?.attempts).toBe(1);
+    });
+
+    it('records a final failure and lists deliveries by status', async () => {
+      const { conn, delivery } = await setup();
+      await claimAll(T0, 'lease');
+      await finish(delivery.id, 'lease', {
+        kind: 'failed',
+        statusCode: null,
+        error: 'could not reach the target (ECONNREFUSED)',
+      });
+      expect(await store.deliveryById(delivery.id)).toMatchObject({
+        status: 'failed',
+        nextAttemptAt: null,
+        lastStatusCode: null,
+      });
+      expect(
+        (await store.listDeliveries(conn.id, { status: 'failed', limit: 10 })).map((d) => d.id),
+      ).toEqual([delivery.id]);
+      expect(await store.listDeliveries(conn.id, { status: 'pending', limit: 10 })).toEqual([]);
+      const { conn: stranger } = await setup();
+      expect(
+        (await store.listDeliveries(stranger.id, { limit: 10 })).map((d) => d.id),
+      ).not.toContain(delivery.id);
+    });
+
+    it('on 410 cancels the delivery, deactivates the subscription and cancels its other pending deliveries', async () => {
+      const { conn, sub, delivery } = await setup();
+      await store.ingestExport(newExport(conn.id));
+      const other = (await store.listDeliveries(conn.id, { limit: 10 })).find(
+        (d) => d.id !== delivery.id,
+      )!;
+      const leased = await store.claimDueDeliveries({
+        now: T0,
+        limit: 1000,
+        leaseToken: 'lease',
+        leaseUntil: T0 + 30_000,
+      });
+      expect(leased.map((item) => item.id)).toEqual(
+        expect.arrayContaining([delivery.id, other.id]),
+      );
+
+      await finish(delivery.id, 'lease', {
+        kind: 'gone',
+        statusCode: 410,
+        error: 'target answered 410 Gone',
+      });
+      expect(await store.deliveryById(delivery.id)).toMatchObject({
+        status: 'cancelled',
+        lastStatusCode: 410,
+      });
+      expect(await store.subscriptionById(sub.id)).toMatchObject({
+        active: false,
+        deactivatedReason: 'target answered 410 Gone',
+      });
+      expect(await store.deliveryById(other.id)).toMatchObject({
+        status: 'cancelled',
+        nextAttemptAt: null,
+      });
+      // The other attempt was in flight when the subscription went: its result no longer counts.
+      expect(await finish(other.id, 'lease', { kind: 'delivered', statusCode: 200 })).toBe(false);
+      expect(await store.ingestExport(newExport(conn.id))).toMatchObject({
+        stored: true,
+        deliveries: 0,
+      });
+    });
+
+    it('leaves delivered deliveries alone when a subscription is deactivated', async () => {
+      const { conn, sub, delivery } = await setup();
+      await claimAll(T0, 'lease');
+      await finish(delivery.id, 'lease', { kind: 'delivered', statusCode: 202 });
+      await store.ingestExport(newExport(conn.id));
+      expect(await store.deactivateSubscription(sub.id, 'unsubscribed', T0 + 5)).toBe(true);
+      const statuses = (await store.listDeliveries(conn.id, { limit: 10 }))
+        .map((d) => d.status)
+        .sort();
+      expect(statuses).toEqual(['cancelled', 'delivered']);
+    });
+
+    it('requeues a failed delivery with a fresh window, and keeps an in-flight lease', async () => {
+      const { delivery } = await setup();
+      await claimAll(T0, 'lease');
+      await finish(delivery.id, 'lease', {
+        kind: 'failed',
+        statusCode: 500,
+        error: 'target answered 500',
+      });
+      const requeued = await store.requeueDelivery(delivery.id, T0 + DAY, T0 + 2 * DAY);
+      expect(requeued).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: T0 + DAY,
+        giveUpAfter: T0 + 2 * DAY,
+      });
+
+      const [inFlight] = (await claimAll(T0 + DAY, 'live')).filter(
+        (item) => item.id === delivery.id,
+      );
+      expect(inFlight).toBeDefined();
+      await store.requeueDelivery(delivery.id, T0 + DAY + 1, T0 + 2 * DAY);
+      expect((await claimAll(T0 + DAY + 2, 'intruder')).map((item) => item.id)).not.toContain(
+        delivery.id,
+      );
+      expect(await finish(delivery.id, 'live', { kind: 'delivered', statusCode: 200 })).toBe(true);
+      expect(await store.requeueDelivery('dlv_unknown', T0, T0)).toBeUndefined();
+    });
+
+    it('claims respect the limit and order by due time', async () => {
+      const conn = await connection();
+      await subscription(conn.id);
+      for (let index = 0; index < 4; index += 1) {
+        await store.ingestExport(
+          newExport(conn.id, { uuid: `limit-${index}`, receivedAt: T0 + 10 * DAY - index }),
+        );
+      }
+      const claimed = await store.claimDueDeliveries({
+        now: T0 + 11 * DAY,
+        limit: 2,
+        leaseToken: 'limited',
+        leaseUntil: T0 + 12 * DAY,
+      });
+      expect(claimed.length).toBe(2);
+      expect(claimed[0]!.nextAttemptAt! <= claimed[1]!.nextAttemptAt!).toBe(true);
+    });
+
+    it('hands each delivery to exactly one of many concurrent claimers across connections', async () => {
+      const other = await database.openStore();
+      const conn = await connection();
+      await subscription(conn.id);
+      await subscription(conn.id);
+      const uuids = Array.from({ length: 40 }, (_, index) => `concurrent-${index}`);
+      for (const uuid of uuids)
+        await store.ingestExport(newExport(conn.id, { uuid, receivedAt: T0 + 20 * DAY }));
+      const now = T0 + 21 * DAY;
+      const claims = await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          (index % 2 === 0 ? store : other).claimDueDeliveries({
+            now,
+            limit: 7,
+            leaseToken: `claimer-${index}`,
+            leaseUntil: now + 60_000,
+          }),
+        ),
+      );
+      const ids = claims
+        .flat()
+        .filter((item) => item.connectionId === conn.id)
+        .map((item) => item.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      const rest = await claimAll(now, 'rest');
+      const all = [
+        ...ids,
+        ...rest.filter((item) => item.connectionId === conn.id).map((item) => item.id),
+      ];
+      expect(new Set(all).size).toBe(80);
+      expect(all).toHaveLength(80);
+    });
+  });
+});

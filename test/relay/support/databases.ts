@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+import { Client } from 'pg';
+
+import { PostgresStore } from '../../../src/relay/store/postgres';
+import { SqliteStore } from '../../../src/relay/store/sqlite';
+import type { Store } from '../../../src/relay/store/types';
+
+/** A fresh, empty database of one kind, with a way to look inside it the way an operator would. */
+export interface TestDatabase {
+  kind: 'sqlite' | 'postgres';
+  /** The DATABASE_URL a relay process would be given. */
+  url: string;
+  openStore(): Promise<Store>;
+  /** Runs a read-only query directly against the database. */
+  query(sql: string): Promise<Record<string, unknown>[]>;
+  drop(): Promise<void>;
+}
+
+export const postgresAvailable = Boolean(process.env.TEST_DATABASE_URL);
+
+export async function createSqliteDatabase(): Promise<TestDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-sqlite-'));
+  const path = join(dir, 'relay.sqlite');
+  const stores: Store[] = [];
+  return {
+    kind: 'sqlite',
+    url: `sqlite:${path}`,
+    async openStore() {
+      const store = new SqliteStore(path);
+      await store.migrate();
+      stores.push(store);
+      return store;
+    },
+    async query(sql) {
+      const db = new DatabaseSync(path, { readOnly: true });
+      try {
+        return db.prepare(sql).all() as Record<string, unknown>[];
+      } finally {
+        db.close();
+      }
+    },
+    async drop() {
+      await Promise.all(stores.map((store) => store.close()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A database of its own inside the test cluster, so test files never see each other's rows. */
+export async function createPostgresDatabase(): Promise<TestDatabase> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl)
+    throw new Error('TEST_DATABASE_URL is not set: the jest global setup starts PostgreSQL.');
+  const name = `relay_test_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const stores: Store[] = [];
+  return {
+    kind: 'postgres',
+    url: url.toString(),
+    async openStore() {
+      const store = new PostgresStore(url.toString(), { maxConnections: 4 });
+      await store.migrate();
+      stores.push(store);
+      return store;
+    },
+    async query(sql) {
+      const client = new Client({ connectionString: url.toString() });
+      await client.connect();
+      try {
+        return (await client.query(sql)).rows as Record<string, unknown>[];
+      } finally {
+        await client.end();
+      }
+    },
+    async drop() {
+      await Promise.all(stores.map((store) => store.close()));
+      const dropper = new Client({ connectionString: adminUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}
+
+/** The kinds to run a shared suite against; PostgreSQL only when the cluster is up. */
+export const databaseKinds: Array<['sqlite' | 'postgres', () => Promise<TestDatabase>]> = [
+  ['sqlite', createSqliteDatabase],
+  ...(postgresAvailable
+    ? [['postgres', createPostgresDatabase] as ['postgres', () => Promise<TestDatabase>]]
+    : []),
+];
