@@ -1,0 +1,444 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
+
+import autocannon from 'autocannon';
+
+import { startTestCluster, type TestCluster } from '../../test/support/postgres';
+import { fromDist, fromRoot } from '../lib/paths';
+import { freePort, startNode, type Child } from '../lib/processes';
+import { measured, notMeasured, type Row } from '../lib/results';
+import { quantile } from '../lib/stats';
+import { STANDIN_API_KEY, startJazzhrStandin } from '../standins/jazzhr';
+
+/**
+ * Figure 4: the relay's ingest under load on loopback, each server in its own process, with
+ * autocannon in this one. Every request is a correctly signed Candidate Export with its own
+ * X-JazzHR-UUID. The relay delivers to a target process that stamps each arrival; lag is that
+ * stamp minus the moment this process read the relay's 200 for the same UUID (both wall
+ * clocks of one machine). Lost = UUIDs the relay acknowledged that never reached the target.
+ */
+
+const FIGURE = 'Relay';
+const CONNECTIONS = 10;
+const PACED_RATE = 50;
+const SAMPLE_FILES = [
+  'src/samples/candidate-export.body.json',
+  'src/samples/candidate-export.json',
+];
+
+export interface RelayOptions {
+  quick: boolean;
+}
+
+const wallClockMs = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface LoadRun {
+  /** UUID → when its 200 was read here. */
+  acknowledged: Map<string, number>;
+  perSecond: number;
+  /** 2xx latencies in ms, as autocannon measured them (write to full response). */
+  latencies: number[];
+  statuses: Record<string, number>;
+  errors: number;
+  durationS: number;
+}
+
+let uuidCounter = 0;
+
+function load(
+  url: string,
+  body: string,
+  signature: string,
+  options: { durationS: number; overallRate?: number },
+): Promise<LoadRun> {
+  const acknowledged = new Map<string, number>();
+  const latencies: number[] = [];
+  const runId = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+  const baseHeaders = {
+    'content-type': 'application/json',
+    'user-agent': 'JazzHR',
+    'x-jazzhr-event': 'CANDIDATE-EXPORT',
+    'x-jazzhr-signature': signature,
+    link: 'https://app.jazz.co/app/v2/candidate/39011522',
+  };
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        method: 'POST',
+        body,
+        connections: CONNECTIONS,
+        pipelining: 1,
+        duration: options.durationS,
+        ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (request, context) => {
+              const uuid = `bench-${runId}-${++uuidCounter}`;
+              (context as { uuid?: string }).uuid = uuid;
+              return { ...request, headers: { ...baseHeaders, 'x-jazzhr-uuid': uuid } };
+            },
+            onResponse: (status, _body, context) => {
+              const uuid = (context as { uuid?: string }).uuid;
+              if (status === 200 && uuid) acknowledged.set(uuid, wallClockMs());
+            },
+          },
+        ],
+      },
+      (error, result) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        const statuses = Object.fromEntries(
+          Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [
+            code,
+            stat.count ?? 0,
+          ]),
+        );
+        resolve({
+          acknowledged,
+          perSecond: result['2xx'] / result.duration,
+          latencies,
+          statuses,
+          errors: result.errors,
+          durationS: result.duration,
+        });
+      },
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+    });
+  });
+}
+
+interface TargetView {
+  received: Record<string, number[]>;
+  badSignatures: number;
+  missingUuid: number;
+}
+
+async function targetCount(target: Child): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${target.port}/__bench/count`);
+  return ((await response.json()) as { unique: number }).unique;
+}
+
+/** Waits until the target has as many UUIDs as were acknowledged, or stops making progress. */
+async function drain(target: Child, expected: number, stallMs: number): Promise<number> {
+  let last = -1;
+  let lastChange = Date.now();
+  for (;;) {
+    const now = await targetCount(target);
+    if (now >= expected) return now;
+    if (now !== last) {
+      last = now;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > stallMs) return now;
+    await sleep(100);
+  }
+}
+
+function lagsOf(run: LoadRun, view: TargetView): number[] {
+  const lags: number[] = [];
+  for (const [uuid, ackAt] of run.acknowledged) {
+    const arrivals = view.received[uuid];
+    if (arrivals?.[0] !== undefined) lags.push(arrivals[0] - ackAt);
+  }
+  return lags;
+}
+
+async function relayJson(url: string, init: RequestInit): Promise<Record<string, unknown>> {
+  const response = await fetch(url, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${STANDIN_API_KEY}`,
+      'content-type': 'application/json',
+      ...(init.headers as Record<string, string> | undefined),
+    },
+  });
+  const text = await response.text();
+  if (!response.ok)
+    throw new Error(
+      `${init.method ?? 'GET'} ${new URL(url).pathname} → ${response.status} ${text.slice(0, 200)}`,
+    );
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+interface StoreFigures {
+  throughput: LoadRun;
+  paced: LoadRun;
+  lagsPaced: number[];
+  lagsSaturated: number[];
+  accepted: number;
+  received: number;
+  lost: number;
+  duplicates: number;
+  badSignatures: number;
+}
+
+async function measureRelay(
+  store: string,
+  databaseUrl: string,
+  jazzhrApiUrl: string,
+  body: string,
+  options: RelayOptions,
+): Promise<StoreFigures> {
+  const target = await startNode(fromDist('bench', 'servers', 'delivery-target.js'), {
+    ready: { announce: true },
+  });
+  let relay: Child | undefined;
+  try {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    relay = await startNode(fromDist('src', 'relay', 'main.js'), {
+      env: {
+        PORT: String(port),
+        RELAY_HOST: '127.0.0.1',
+        DATABASE_URL: databaseUrl,
+        RELAY_PUBLIC_URL: base,
+        JAZZHR_API_URL: jazzhrApiUrl,
+        RELAY_ALLOWED_TARGET_HOSTS: '127.0.0.1',
+        RELAY_ACCESS_TOKEN: '',
+      },
+      ready: { healthUrl: `${base}/healthz` },
+      timeoutMs: 30_000,
+    });
+    const connection = await relayJson(`${base}/v1/connections`, { method: 'POST' });
+    const subscription = await relayJson(`${base}/v1/subscriptions`, {
+      method: 'POST',
+      body: JSON.stringify({
+        connection_id: connection.id,
+        target_url: `http://127.0.0.1:${target.port}/hooks/catch/123/abc`,
+      }),
+    });
+    await fetch(`http://127.0.0.1:${target.port}/__bench/secret`, {
+      method: 'PUT',
+      body: String(subscription.secret),
+    });
+    const ingestUrl = String(connection.ingest_url);
+    const signature = createHmac('sha256', String(connection.secret)).update(body).digest('hex');
+    const seconds = options.quick ? 3 : 10;
+    const stallMs = options.quick ? 15_000 : 30_000;
+
+    const warmup = await load(ingestUrl, body, signature, { durationS: options.quick ? 1 : 2 });
+    const throughput = await load(ingestUrl, body, signature, { durationS: seconds });
+    let accepted = warmup.acknowledged.size + throughput.acknowledged.size;
+    await drain(target, accepted, stallMs);
+    const paced = await load(ingestUrl, body, signature, {
+      durationS: seconds,
+      overallRate: PACED_RATE,
+    });
+    accepted += paced.acknowledged.size;
+    await drain(target, accepted, stallMs);
+
+    const view = (await (
+      await fetch(`http://127.0.0.1:${target.port}/__bench/received`)
+    ).json()) as TargetView;
+    const acknowledged = new Set([
+      ...warmup.acknowledged.keys(),
+      ...throughput.acknowledged.keys(),
+      ...paced.acknowledged.keys(),
+    ]);
+    const lost = [...acknowledged].filter((uuid) => !view.received[uuid]).length;
+    const duplicates = Object.values(view.received).reduce(
+      (sum, times) => sum + times.length - 1,
+      0,
+    );
+    return {
+      throughput,
+      paced,
+      lagsPaced: lagsOf(paced, view),
+      lagsSaturated: lagsOf(throughput, view),
+      accepted: acknowledged.size,
+      received: Object.keys(view.received).length,
+      lost,
+      duplicates,
+      badSignatures: view.badSignatures,
+    };
+  } catch (error) {
+    if (relay) (error as Error).message += `\nrelay output:\n${relay.tail()}`;
+    throw error;
+  } finally {
+    await relay?.stop();
+    await target.stop();
+  }
+}
+
+async function measureBare(
+  body: string,
+  signature: string,
+  options: RelayOptions,
+): Promise<LoadRun> {
+  const bare = await startNode(fromDist('bench', 'servers', 'bare-server.js'), {
+    ready: { announce: true },
+  });
+  try {
+    const url = `http://127.0.0.1:${bare.port}/hooks/jazzhr/con_bench`;
+    await load(url, body, signature, { durationS: options.quick ? 1 : 2 });
+    return await load(url, body, signature, { durationS: options.quick ? 3 : 10 });
+  } finally {
+    await bare.stop();
+  }
+}
+
+const ms = (value: number) => Math.round(value * 100) / 100;
+
+function rowsFor(
+  store: string,
+  figures: StoreFigures,
+  bare: LoadRun,
+  throughputGoal: boolean,
+): Row[] {
+  const figure = `${FIGURE} (${store})`;
+  const label = 'bare node:http';
+  const t = figures.throughput;
+  const loadNote = {
+    connections: CONNECTIONS,
+    seconds: t.durationS,
+    statuses: t.statuses,
+    errors: t.errors,
+  };
+  return [
+    measured({
+      figure,
+      metric: 'signed exports accepted per second',
+      unit: '/s',
+      value: t.perSecond,
+      baseline: bare.perSecond,
+      baselineLabel: label,
+      ...(throughputGoal ? { goal: { on: 'ratio', op: '>=', target: 0.4 } } : {}),
+      details: { ...loadNote, bareStatuses: bare.statuses },
+    }),
+    measured({
+      figure,
+      metric: 'ingest latency p50 at full load',
+      unit: 'ms',
+      value: ms(quantile(t.latencies, 0.5)),
+      baseline: ms(quantile(bare.latencies, 0.5)),
+      baselineLabel: label,
+      details: { ...loadNote, pacedP50: ms(quantile(figures.paced.latencies, 0.5)) },
+    }),
+    measured({
+      figure,
+      metric: 'ingest latency p99 at full load',
+      unit: 'ms',
+      value: ms(quantile(t.latencies, 0.99)),
+      baseline: ms(quantile(bare.latencies, 0.99)),
+      baselineLabel: label,
+      goal: { on: 'value', op: '<', target: 50 },
+      details: { ...loadNote, pacedP99: ms(quantile(figures.paced.latencies, 0.99)) },
+    }),
+    measured({
+      figure,
+      metric: `delivery lag p50 at ${PACED_RATE} exports/s`,
+      unit: 'ms',
+      value: ms(quantile(figures.lagsPaced, 0.5)),
+      baseline: null,
+      baselineLabel: '',
+      details: {
+        samples: figures.lagsPaced.length,
+        atFullLoadP50: ms(quantile(figures.lagsSaturated, 0.5)),
+      },
+    }),
+    measured({
+      figure,
+      metric: `delivery lag p99 at ${PACED_RATE} exports/s`,
+      unit: 'ms',
+      value: ms(quantile(figures.lagsPaced, 0.99)),
+      baseline: null,
+      baselineLabel: '',
+      details: {
+        samples: figures.lagsPaced.length,
+        atFullLoadP99: ms(quantile(figures.lagsSaturated, 0.99)),
+      },
+    }),
+    measured({
+      figure,
+      metric: 'exports lost (acknowledged, never delivered)',
+      unit: '',
+      value: figures.lost,
+      baseline: null,
+      baselineLabel: '',
+      goal: { on: 'value', op: '==', target: 0 },
+      details: {
+        acknowledged: figures.accepted,
+        receivedByTarget: figures.received,
+        duplicateDeliveries: figures.duplicates,
+        badSignaturesAtTarget: figures.badSignatures,
+      },
+    }),
+  ];
+}
+
+const METRICS = [
+  'signed exports accepted per second',
+  'ingest latency p50 at full load',
+  'ingest latency p99 at full load',
+  `delivery lag p50 at ${PACED_RATE} exports/s`,
+  `delivery lag p99 at ${PACED_RATE} exports/s`,
+  'exports lost (acknowledged, never delivered)',
+];
+
+const allNotMeasured = (store: string, reason: string): Row[] =>
+  METRICS.map((metric) => notMeasured(`${FIGURE} (${store})`, metric, reason));
+
+export async function relayThroughput(options: RelayOptions): Promise<Row[]> {
+  const sampleFile = SAMPLE_FILES.find((file) => existsSync(fromRoot(file)));
+  const missing = !existsSync(fromDist('src', 'relay', 'main.js'))
+    ? 'dist/src/relay/main.js does not exist yet'
+    : !sampleFile
+      ? 'no realistic export sample in src/samples yet'
+      : undefined;
+  if (missing)
+    return [...allNotMeasured('SQLite', missing), ...allNotMeasured('PostgreSQL', missing)];
+  const body = readFileSync(fromRoot(sampleFile!), 'utf8');
+  const bareSignature = createHmac('sha256', 'bare').update(body).digest('hex');
+
+  const standin = await startJazzhrStandin(5);
+  const rows: Row[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'jazzhr-bench-relay-'));
+  try {
+    try {
+      const bare = await measureBare(body, bareSignature, options);
+      const sqlite = await measureRelay(
+        'SQLite',
+        `sqlite:${join(dir, 'relay.sqlite')}`,
+        standin.apiUrl,
+        body,
+        options,
+      );
+      rows.push(...rowsFor('SQLite', sqlite, bare, true));
+    } catch (error) {
+      rows.push(...allNotMeasured('SQLite', `the run failed: ${(error as Error).message}`));
+    }
+    let cluster: TestCluster | undefined;
+    try {
+      cluster = await startTestCluster();
+      if (!cluster) {
+        rows.push(...allNotMeasured('PostgreSQL', 'PostgreSQL is not installed on this machine'));
+      } else {
+        const bare = await measureBare(body, bareSignature, options);
+        const postgres = await measureRelay(
+          'PostgreSQL',
+          cluster.url,
+          standin.apiUrl,
+          body,
+          options,
+        );
+        rows.push(...rowsFor('PostgreSQL', postgres, bare, false));
+      }
+    } catch (error) {
+      rows.push(...allNotMeasured('PostgreSQL', `the run failed: ${(error as Error).message}`));
+    } finally {
+      cluster?.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await standin.close();
+  }
+  return rows;
+}

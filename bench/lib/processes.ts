@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+
+import { childProcessEnv } from './zapier-test-mode';
+
+export interface Child {
+  pid: number;
+  /** The port the child announced as {"listening": port}, when it does that. */
+  port: number;
+  /** Last lines the child wrote, to explain a failure. */
+  tail(): string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Ready when the child prints {"listening": port}, or when this URL answers 200. */
+  ready: { announce: true } | { healthUrl: string };
+  timeoutMs?: number;
+}
+
+/** Starts `node script` as a separate process and waits until it is ready to serve. */
+export async function startNode(script: string, options: StartOptions): Promise<Child> {
+  const child = spawn(process.execPath, [script], {
+    env: childProcessEnv(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const keep = (line: string) => {
+    lines.push(line);
+    if (lines.length > 30) lines.shift();
+  };
+  let announced: number | undefined;
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    keep(line);
+    if (announced === undefined && line.startsWith('{"listening"')) {
+      announced = (JSON.parse(line) as { listening: number }).listening;
+    }
+  });
+  createInterface({ input: child.stderr! }).on('line', keep);
+  const tail = () => lines.join('\n');
+
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  let port = 0;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(
+        `${script} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail()}`,
+      );
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new Error(
+        `${script} was not ready within ${options.timeoutMs ?? 20_000} ms:\n${tail()}`,
+      );
+    }
+    if ('announce' in options.ready) {
+      if (announced !== undefined) {
+        port = announced;
+        break;
+      }
+    } else {
+      const answered = await fetch(options.ready.healthUrl).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (answered) {
+        port = Number(new URL(options.ready.healthUrl).port);
+        break;
+      }
+    }
+    await sleep(50);
+  }
+  return { pid: child.pid!, port, tail, stop: () => stopChild(child) };
+}
