@@ -37,13 +37,15 @@ export async function withDetails<Item, Input extends Record<string, string>, Ou
   pointerInput: (item: Item) => Input,
 ): Promise<(Item & { details: Output | string })[]> {
   if (pollMode(bundle) === 'sample') {
-    const sample = items.slice(0, SAMPLE_SIZE);
-    return Promise.all(
-      sample.map(async (item) => ({
+    const sample = [];
+    // One after another, so a lookup cached by the first (the user directory) serves the rest.
+    for (const item of items.slice(0, SAMPLE_SIZE)) {
+      sample.push({
         ...item,
         details: await hydrator(z, { ...bundle, inputData: pointerInput(item) }),
-      })),
-    );
+      });
+    }
+    return sample;
   }
   return items.map((item) => ({ ...item, details: z.dehydrate(hydrator, pointerInput(item)) }));
 }

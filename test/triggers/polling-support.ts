@@ -18,7 +18,8 @@ export interface PollOptions {
 }
 
 export function poll(key: PollingKey, options: PollOptions = {}): Promise<Item[]> {
-  const perform = app.triggers[key].operation.perform as Operation;
+  // The union type also allows hook operations, which these polling triggers are not.
+  const { perform } = app.triggers[key].operation as unknown as { perform: Operation };
   return appTester(perform, {
     authData: { api_key: options.apiKey ?? API_KEY },
     inputData: options.inputData ?? {},
