@@ -1,0 +1,204 @@
+/**
+ * The app's client for the subscription relay's v1 API. Only the relay ever sees the
+ * JazzHR API key here (as its bearer token); error messages never carry it.
+ */
+import type { Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
+import { z as zod, type ZodType } from 'zod';
+
+import {
+  connectionResponse,
+  exportsResponse,
+  subscriptionResponse,
+  EXPORTS_DEFAULT_LIMIT,
+  EXPORTS_MAX_LIMIT,
+  type ConnectionResponse,
+  type ExportItem,
+  type SubscriptionResponse,
+} from './relay/protocol';
+
+export const RELAY_URL_ENV = 'JAZZHR_RELAY_URL';
+export const RELAY_ACCESS_TOKEN_ENV = 'JAZZHR_RELAY_ACCESS_TOKEN';
+
+export const RELAY_NOT_CONFIGURED_MESSAGE = `The JazzHR relay is not configured for this integration: the publisher must set ${RELAY_URL_ENV} with \`zapier-platform env:set <version> ${RELAY_URL_ENV}=https://…\` (the relay's public address).`;
+
+const RELAY_URL_INVALID_MESSAGE = `The JazzHR relay address in ${RELAY_URL_ENV} is not an http(s) URL: the publisher must set it with \`zapier-platform env:set <version> ${RELAY_URL_ENV}=https://…\`.`;
+
+const looseErrorBody = zod.object({
+  error: zod.object({ code: zod.string(), message: zod.string() }),
+});
+
+/** The relay's base URL from the app's environment, without a trailing slash. */
+export function relayBaseUrl(env: NodeJS.ProcessEnv = process.env): string | null {
+  const configured = env[RELAY_URL_ENV]?.trim();
+  return configured ? configured.replace(/\/+$/, '') : null;
+}
+
+export function relayClient(z: ZObject, bundle: Bundle) {
+  const apiKey = String(bundle.authData?.api_key ?? '').trim();
+  const accessToken = process.env[RELAY_ACCESS_TOKEN_ENV]?.trim() ?? '';
+  const hidden = [apiKey, accessToken].filter((value) => value.length >= 4);
+
+  function baseUrl(): string {
+    const base = relayBaseUrl();
+    if (base === null)
+      throw new z.errors.Error(RELAY_NOT_CONFIGURED_MESSAGE, 'relay_not_configured', 500);
+    try {
+      const { protocol } = new URL(base);
+      if (protocol === 'https:' || protocol === 'http:') return base;
+    } catch {
+      // Falls through to the same message: the value itself is not echoed.
+    }
+    throw new z.errors.Error(RELAY_URL_INVALID_MESSAGE, 'relay_not_configured', 500);
+  }
+
+  function scrub(text: string): string {
+    let result = text;
+    for (const value of hidden) result = result.split(value).join('[hidden]');
+    return result.length > 300 ? `${result.slice(0, 300)}…` : result;
+  }
+
+  async function send<S extends ZodType>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    schema: S | null,
+    options: { json?: unknown; notFoundIsFine?: boolean } = {},
+  ): Promise<{ status: number; data: zod.infer<S> | null }> {
+    const url = `${baseUrl()}${path}`;
+    if (apiKey === '') {
+      throw new z.errors.ExpiredAuthError(
+        'No JazzHR API key is connected. Reconnect your JazzHR account in Zapier with the API key from JazzHR Settings → Integrations.',
+      );
+    }
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${apiKey}`,
+      accept: 'application/json',
+    };
+    if (accessToken !== '') headers['x-relay-access-token'] = accessToken;
+
+    let response: HttpResponse;
+    try {
+      response = await z.request({
+        url,
+        method,
+        headers,
+        ...(options.json === undefined ? {} : { json: options.json }),
+        skipThrowForStatus: true,
+      });
+    } catch (error) {
+      if (error instanceof z.errors.ThrottledError) throw error;
+      throw new z.errors.Error(
+        `Could not reach the JazzHR relay at ${new URL(url).host} (${method} ${path}). Try again in a few minutes; if it keeps failing, the relay may be down.`,
+        'relay_unreachable',
+        502,
+      );
+    }
+    if (response.status === 404 && options.notFoundIsFine) return { status: 404, data: null };
+    if (response.status < 200 || response.status >= 300) throw relayError(response, method, path);
+    if (schema === null) return { status: response.status, data: null };
+
+    const parsed = schema.safeParse(safeJson(response.content));
+    if (!parsed.success) {
+      throw new z.errors.Error(
+        `The JazzHR relay answered ${method} ${path} with something this app does not understand (HTTP ${response.status}). The relay and the app may be on different versions.`,
+        'relay_invalid_response',
+        502,
+      );
+    }
+    return { status: response.status, data: parsed.data };
+  }
+
+  function relayError(response: HttpResponse, method: string, path: string): Error {
+    const body = looseErrorBody.safeParse(safeJson(response.content));
+    const relayMessage = body.success ? scrub(body.data.error.message.trim()) : '';
+    const said = relayMessage ? ` The relay said: ${relayMessage}` : '';
+    const code = body.success ? body.data.error.code : undefined;
+    const status = response.status;
+
+    if (status === 401 || code === 'invalid_api_key') {
+      return new z.errors.ExpiredAuthError(
+        `JazzHR did not accept the connected API key (checked by the JazzHR relay). Reconnect your JazzHR account with the current API key from JazzHR Settings → Integrations.${said}`,
+      );
+    }
+    if (status === 403 || code === 'forbidden') {
+      return new z.errors.Error(
+        `The JazzHR relay refused this integration's access token: the publisher must set ${RELAY_ACCESS_TOKEN_ENV} to the relay's RELAY_ACCESS_TOKEN with \`zapier-platform env:set <version> ${RELAY_ACCESS_TOKEN_ENV}=…\`.${said}`,
+        'relay_forbidden',
+        status,
+      );
+    }
+    if (status === 404 || code === 'not_found') {
+      return new z.errors.Error(
+        `The JazzHR relay does not know this connection or subscription (${method} ${path}). Turn the Zap off and on again to subscribe afresh.${said}`,
+        'relay_not_found',
+        status,
+      );
+    }
+    if (status === 429) {
+      return new z.errors.ThrottledError(
+        `The JazzHR relay is busy (HTTP 429); Zapier will retry shortly.${said}`,
+        60,
+      );
+    }
+    if (status === 502 || code === 'jazzhr_unavailable') {
+      return new z.errors.Error(
+        `The JazzHR relay could not reach JazzHR to check the API key. Try again in a few minutes.${said}`,
+        'jazzhr_unavailable',
+        status,
+      );
+    }
+    if (status >= 500) {
+      return new z.errors.Error(
+        `The JazzHR relay failed (HTTP ${status}) on ${method} ${path}. Try again in a few minutes; if it keeps failing, contact the integration's publisher.${said}`,
+        'relay_error',
+        status,
+      );
+    }
+    return new z.errors.Error(
+      `The JazzHR relay rejected ${method} ${path} (HTTP ${status}).${said || ' It gave no reason.'}`,
+      code ? `relay_${code}` : 'relay_bad_request',
+      status,
+    );
+  }
+
+  return {
+    /** POST /v1/connections: the caller's connection (idempotent per API key). */
+    async ensureConnection(): Promise<ConnectionResponse> {
+      return (await send('POST', '/v1/connections', connectionResponse)).data!;
+    },
+
+    /** POST /v1/subscriptions: idempotent per (connection, target). */
+    async subscribe(connectionId: string, targetUrl: string): Promise<SubscriptionResponse> {
+      const { data } = await send('POST', '/v1/subscriptions', subscriptionResponse, {
+        json: { connection_id: connectionId, target_url: targetUrl },
+      });
+      return data!;
+    },
+
+    /** DELETE /v1/subscriptions/{id}: true when it was deleted, false when it was already gone. */
+    async unsubscribe(subscriptionId: string): Promise<boolean> {
+      const path = `/v1/subscriptions/${encodeURIComponent(subscriptionId)}`;
+      const { status } = await send('DELETE', path, null, { notFoundIsFine: true });
+      return status !== 404;
+    },
+
+    /** GET /v1/connections/{id}/exports: stored exports, newest first. */
+    async listExports(connectionId: string, limit = EXPORTS_DEFAULT_LIMIT): Promise<ExportItem[]> {
+      const bounded = Math.min(
+        Math.max(Math.trunc(limit) || EXPORTS_DEFAULT_LIMIT, 1),
+        EXPORTS_MAX_LIMIT,
+      );
+      const path = `/v1/connections/${encodeURIComponent(connectionId)}/exports?limit=${bounded}`;
+      return (await send('GET', path, exportsResponse)).data!.exports;
+    },
+  };
+}
+
+export type RelayClient = ReturnType<typeof relayClient>;
+
+function safeJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return undefined;
+  }
+}
