@@ -16,10 +16,15 @@ export interface TestDatabase {
   /** The DATABASE_URL a relay process would be given. */
   url: string;
   openStore(): Promise<Store>;
-  /** Runs a read-only query directly against the database. */
+  /** Runs a query directly against the database. */
   query(sql: string): Promise<Record<string, unknown>[]>;
+  /** Empties every table, so each test starts from nothing. */
+  reset(): Promise<void>;
   drop(): Promise<void>;
 }
+
+/** Children first, so deleting in this order never breaks a foreign key. */
+const TABLES = ['deliveries', 'exports', 'subscriptions', 'connections'];
 
 export const postgresAvailable = Boolean(process.env.TEST_DATABASE_URL);
 
@@ -37,9 +42,19 @@ export async function createSqliteDatabase(): Promise<TestDatabase> {
       return store;
     },
     async query(sql) {
-      const db = new DatabaseSync(path, { readOnly: true });
+      const db = new DatabaseSync(path);
       try {
         return db.prepare(sql).all() as Record<string, unknown>[];
+      } finally {
+        db.close();
+      }
+    },
+    async reset() {
+      const db = new DatabaseSync(path);
+      try {
+        db.exec(
+          `PRAGMA busy_timeout = 5000; BEGIN IMMEDIATE; ${TABLES.map((table) => `DELETE FROM ${table};`).join(' ')} COMMIT;`,
+        );
       } finally {
         db.close();
       }
@@ -64,7 +79,7 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const stores: Store[] = [];
-  return {
+  const database: TestDatabase = {
     kind: 'postgres',
     url: url.toString(),
     async openStore() {
@@ -82,6 +97,9 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
         await client.end();
       }
     },
+    async reset() {
+      await database.query(`TRUNCATE ${TABLES.join(', ')}`);
+    },
     async drop() {
       await Promise.all(stores.map((store) => store.close()));
       const dropper = new Client({ connectionString: adminUrl });
@@ -90,6 +108,7 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
       await dropper.end();
     },
   };
+  return database;
 }
 
 /** The kinds to run a shared suite against; PostgreSQL only when the cluster is up. */

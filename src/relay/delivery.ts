@@ -1,0 +1,290 @@
+import { randomBytes } from 'node:crypto';
+
+import { JAZZHR_HEADER, signBody } from '../webhook';
+import type { Clock, Random } from './clock';
+import { isAllowedTargetHost } from './config';
+import type { Logger } from './logger';
+import type { AttemptOutcome, ClaimedDelivery, Store } from './store/types';
+
+export interface DeliveryPolicy {
+  /** Per attempt, until the target's response headers arrive. */
+  timeoutMs: number;
+  /** The first retry comes after between half of this and all of it. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Failed attempts are retried at least this long after the export arrived, then the delivery fails. */
+  retryWindowMs: number;
+  /** Deliveries in flight at once, per process. */
+  concurrency: number;
+  /** How often to look for due work when nothing nudged (retries, and work another process stored). */
+  pollIntervalMs: number;
+}
+
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
+  timeoutMs: 10_000,
+  baseDelayMs: 10_000,
+  maxDelayMs: 60 * 60_000,
+  retryWindowMs: 24 * 60 * 60_000,
+  concurrency: 16,
+  pollIntervalMs: 1_000,
+};
+
+export interface OutgoingDelivery {
+  url: string;
+  body: Uint8Array;
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+/** Posts one delivery and resolves with the target's status; rejects on timeouts and network errors. */
+export type SendDelivery = (delivery: OutgoingDelivery) => Promise<{ status: number }>;
+
+export const sendWithFetch: SendDelivery = async ({ url, body, headers, timeoutMs }) => {
+  const response = await fetch(url, {
+    method: 'POST',
+    body,
+    headers,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  await response.body?.cancel().catch(() => {});
+  return { status: response.status };
+};
+
+/** Exponential backoff with "equal jitter": between half and all of base·2^(n-1), capped. */
+export function retryDelayMs(
+  failedAttempts: number,
+  policy: DeliveryPolicy,
+  random: Random,
+): number {
+  const exponent = Math.min(Math.max(failedAttempts - 1, 0), 30);
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent);
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** The request a target receives: the stored body verbatim, signed under the subscription's secret. */
+export function buildDelivery(delivery: ClaimedDelivery, timeoutMs: number): OutgoingDelivery {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'User-Agent': 'jazzhr-zapier-relay/1',
+    [JAZZHR_HEADER.event]: delivery.headers['x-jazzhr-event'],
+    [JAZZHR_HEADER.uuid]: delivery.headers['x-jazzhr-uuid'],
+    [JAZZHR_HEADER.signature]: signBody(delivery.body, delivery.secret),
+  };
+  const exportContext = delivery.headers['x-jazzhr-export-context'];
+  if (exportContext !== undefined) headers[JAZZHR_HEADER.exportContext] = exportContext;
+  const link = delivery.headers.link;
+  if (link !== undefined) headers[JAZZHR_HEADER.link] = link;
+  return { url: delivery.targetUrl, body: delivery.body, headers, timeoutMs };
+}
+
+/**
+ * A short reason for last_error, built from error names and codes only, so no URL or body can
+ * leak into it. Duck-typed: fetch's errors may come from another realm, failing instanceof.
+ */
+export function describeSendError(error: unknown, timeoutMs: number): string {
+  const name = field(error, 'name');
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  const code =
+    field(cause, 'code') ??
+    field((cause as { errors?: unknown[] } | null)?.errors?.[0], 'code') ??
+    field(error, 'code');
+  return code ? `could not reach the target (${code})` : 'could not reach the target';
+}
+
+function field(value: unknown, key: 'name' | 'code'): string | undefined {
+  if (value === null || typeof value !== 'object' || !(key in value)) return undefined;
+  const found = (value as Record<string, unknown>)[key];
+  return typeof found === 'string' && found !== '' ? found : undefined;
+}
+
+export interface DeliveryWorkerDeps {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  send: SendDelivery;
+  logger: Logger;
+  policy: DeliveryPolicy;
+  allowedTargetHosts: readonly string[];
+}
+
+/**
+ * Sends pending deliveries. All state is in the store, so several workers (in one process
+ * or many) can run at once and a restarted process picks up where a dead one stopped.
+ */
+export class DeliveryWorker {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private wake: (() => void) | undefined;
+  private nudged = false;
+
+  constructor(private readonly deps: DeliveryWorkerDeps) {}
+
+  /** A lease outlives any attempt comfortably, so only a dead holder's claims expire. */
+  private get leaseMs(): number {
+    return this.deps.policy.timeoutMs * 2 + 5_000;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Tells the worker that work may be due now (an export was stored or a retry requested). */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
+  }
+
+  /** Stops claiming work and waits for attempts in flight to be recorded. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await Promise.all(this.inFlight);
+  }
+
+  /** Claims one batch of due deliveries and sends them; resolves when all are recorded. */
+  async runOnce(): Promise<number> {
+    const claimed = await this.claim(this.deps.policy.concurrency);
+    await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
+    return claimed.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const free = this.deps.policy.concurrency - this.inFlight.size;
+      let claimedAll = false;
+      if (free > 0) {
+        this.nudged = false;
+        try {
+          const claimed = await this.claim(free);
+          for (const delivery of claimed) this.track(this.attempt(delivery));
+          claimedAll = claimed.length === free;
+        } catch (error) {
+          this.deps.logger.error('claiming deliveries failed', errorFields(error));
+        }
+      }
+      if (!this.running) break;
+      if (claimedAll || this.nudged) continue;
+      await this.sleep(this.deps.policy.pollIntervalMs);
+    }
+  }
+
+  private track(attempt: Promise<void>): void {
+    this.inFlight.add(attempt);
+    void attempt.finally(() => {
+      this.inFlight.delete(attempt);
+      this.wake?.();
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const wake = () => done();
+      this.wake = wake;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    }).then(() => {
+      this.wake = undefined;
+    });
+  }
+
+  private claim(limit: number): Promise<ClaimedDelivery[]> {
+    const now = this.deps.clock.now();
+    return this.deps.store.claimDueDeliveries({
+      now,
+      limit,
+      leaseToken: randomBytes(12).toString('hex'),
+      leaseUntil: now + this.leaseMs,
+    });
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    const { clock, logger, policy, random, send, store } = this.deps;
+    const started = performance.now();
+    let statusCode: number | null = null;
+    let error: string | undefined;
+    if (!isAllowedTargetHost(safeHostname(delivery.targetUrl), this.deps.allowedTargetHosts)) {
+      error = 'target host is not allowed by RELAY_ALLOWED_TARGET_HOSTS';
+    } else {
+      try {
+        statusCode = (await send(buildDelivery(delivery, policy.timeoutMs))).status;
+      } catch (sendError) {
+        error = describeSendError(sendError, policy.timeoutMs);
+      }
+    }
+    const now = clock.now();
+    const attempt = delivery.attempts + 1;
+    let outcome: AttemptOutcome;
+    if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
+      outcome = { kind: 'delivered', statusCode };
+    } else if (statusCode === 410) {
+      outcome = {
+        kind: 'gone',
+        statusCode,
+        error: 'target answered 410 Gone; subscription deactivated',
+      };
+    } else {
+      const reason = error ?? `target answered ${statusCode}`;
+      outcome =
+        now >= delivery.giveUpAfter || error?.includes('RELAY_ALLOWED_TARGET_HOSTS')
+          ? { kind: 'failed', statusCode, error: reason }
+          : {
+              kind: 'retry',
+              statusCode,
+              error: reason,
+              nextAttemptAt: now + retryDelayMs(attempt, policy, random),
+            };
+    }
+    try {
+      const recorded = await store.finishAttempt({
+        id: delivery.id,
+        leaseToken: delivery.leaseToken,
+        now,
+        outcome,
+      });
+      logger.info('delivery attempt', {
+        delivery_id: delivery.id,
+        export_uuid: delivery.exportUuid,
+        subscription_id: delivery.subscriptionId,
+        attempt,
+        outcome: outcome.kind,
+        status_code: statusCode,
+        error: error ?? null,
+        next_attempt_at:
+          outcome.kind === 'retry' ? new Date(outcome.nextAttemptAt).toISOString() : null,
+        duration_ms: Math.round(performance.now() - started),
+        recorded,
+      });
+    } catch (storeError) {
+      // The lease runs out and another attempt follows: at least once, never lost.
+      logger.error('recording a delivery attempt failed', {
+        delivery_id: delivery.id,
+        ...errorFields(storeError),
+      });
+    }
+  }
+}
+
+function safeHostname(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/** Error name and code only: driver messages can quote the values that failed. */
+export function errorFields(error: unknown): { error_name: string; error_code: string | null } {
+  return {
+    error_name: field(error, 'name') ?? typeof error,
+    error_code: field(error, 'code') ?? null,
+  };
+}

@@ -1,0 +1,101 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type { ErrorCode } from './protocol';
+
+/** An answer the relay gives on purpose; anything else thrown becomes a 500. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const MAX_INGEST_BYTES = 10 * 1024 * 1024;
+export const MAX_API_BODY_BYTES = 64 * 1024;
+/** How long a rejected upload may keep sending before its connection is cut. */
+const LINGER_MS = 5_000;
+
+/**
+ * Reads the whole body, refusing (413) as soon as it is known to exceed `maxBytes`: from
+ * Content-Length before reading anything, or on the chunk that crosses the cap, never
+ * buffering past it.
+ */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const tooLarge = () =>
+    new HttpError(
+      413,
+      'payload_too_large',
+      `The body is larger than the ${formatBytes(maxBytes)} this endpoint accepts.`,
+    );
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > maxBytes) {
+        cleanup();
+        chunks.length = 0;
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks, total));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
+  res.end(text);
+}
+
+export function sendEmpty(res: ServerResponse, status: number): void {
+  res.writeHead(status, { 'Cache-Control': 'no-store' });
+  res.end();
+}
+
+export function sendError(req: IncomingMessage, res: ServerResponse, error: HttpError): void {
+  if (!req.complete) {
+    // The client may still be uploading: answer, close the connection, and cut it if it keeps sending.
+    res.setHeader('Connection', 'close');
+    res.on('finish', () => {
+      if (req.complete) return;
+      const timer = setTimeout(() => req.socket.destroy(), LINGER_MS);
+      timer.unref();
+      req.socket.once('close', () => clearTimeout(timer));
+    });
+  }
+  sendJson(res, error.status, { error: { code: error.code, message: error.message } });
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0
+    ? `${bytes / (1024 * 1024)} MB`
+    : `${Math.round(bytes / 1024)} KB`;
+}

@@ -1,0 +1,59 @@
+/** `npm run relay`: configuration from the environment, JSON-lines logs on stdout. */
+import { ConfigError, loadConfig, type RelayConfig } from './config';
+import { errorFields } from './delivery';
+import { createJsonLogger } from './logger';
+import { startRelay, type RunningRelay } from './relay';
+
+async function main(): Promise<void> {
+  let config: RelayConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+
+  const logger = createJsonLogger();
+  let relay: RunningRelay;
+  try {
+    relay = await startRelay(config, { logger });
+  } catch (error) {
+    logger.error('relay failed to start', errorFields(error));
+    process.stderr.write(`The relay could not start: ${startFailure(error, config)}\n`);
+    process.exit(1);
+  }
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn('second signal, exiting at once', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info('shutting down', { signal });
+    relay.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', errorFields(error));
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+function startFailure(error: unknown, config: RelayConfig): string {
+  const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : '';
+  if (code === 'EADDRINUSE')
+    return `port ${config.port} is already in use; set PORT to a free one.`;
+  if (code === 'EACCES')
+    return `no permission to listen on port ${config.port}; set PORT above 1023.`;
+  if (config.database.kind === 'postgres') {
+    return `could not open the PostgreSQL database named by DATABASE_URL (${code || (error instanceof Error ? error.name : 'error')}). Check that it is running and reachable and that the user may create tables.`;
+  }
+  return `could not open the SQLite file ${config.database.path} (${error instanceof Error ? error.message : String(error)}). Check the path in DATABASE_URL and that the directory is writable.`;
+}
+
+void main();

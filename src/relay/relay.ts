@@ -1,0 +1,135 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { checkApiKey } from '../jazzhr/key-check';
+import { systemClock, type Clock, type Random } from './clock';
+import type { RelayConfig } from './config';
+import {
+  DEFAULT_DELIVERY_POLICY,
+  DeliveryWorker,
+  sendWithFetch,
+  type DeliveryPolicy,
+  type SendDelivery,
+} from './delivery';
+import { createJsonLogger, type Logger } from './logger';
+import { createRelayHandler, type ApiKeyChecker } from './server';
+import { openStore } from './store';
+import type { Store } from './store/types';
+
+export interface RelayOptions {
+  clock?: Clock;
+  random?: Random;
+  logger?: Logger;
+  /** Defaults to checkApiKey against config.jazzhrApiUrl. */
+  checkApiKey?: ApiKeyChecker;
+  send?: SendDelivery;
+  /** An already-open store; otherwise the one config.database names is opened (and closed with the relay). */
+  store?: Store;
+  /** Overrides on top of the policy the config gives. */
+  policy?: Partial<DeliveryPolicy>;
+  /** Whether the delivery worker runs (tests may drive it by hand with worker.runOnce()). */
+  startWorker?: boolean;
+  maxIngestBytes?: number;
+}
+
+export interface RunningRelay {
+  url: string;
+  server: Server;
+  store: Store;
+  worker: DeliveryWorker;
+  /** Stops taking requests, lets requests and attempts in flight finish, then closes the store. */
+  close(): Promise<void>;
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export async function startRelay(
+  config: RelayConfig,
+  options: RelayOptions = {},
+): Promise<RunningRelay> {
+  const logger = options.logger ?? createJsonLogger();
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? (await openStore(config.database));
+  const ownsStore = options.store === undefined;
+  const policy: DeliveryPolicy = {
+    ...DEFAULT_DELIVERY_POLICY,
+    timeoutMs: config.deliveryTimeoutMs,
+    baseDelayMs: config.retryBaseDelayMs,
+    pollIntervalMs: config.pollIntervalMs,
+    ...options.policy,
+  };
+  const worker = new DeliveryWorker({
+    store,
+    clock,
+    random: options.random ?? Math.random,
+    send: options.send ?? sendWithFetch,
+    logger,
+    policy,
+    allowedTargetHosts: config.allowedTargetHosts,
+  });
+
+  let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const server = createServer(
+    createRelayHandler({
+      store,
+      clock,
+      logger,
+      checkApiKey:
+        options.checkApiKey ?? ((apiKey) => checkApiKey(apiKey, { baseUrl: config.jazzhrApiUrl })),
+      publicUrl: () => publicUrl,
+      accessToken: config.accessToken,
+      allowedTargetHosts: config.allowedTargetHosts,
+      retryWindowMs: policy.retryWindowMs,
+      onWorkQueued: () => worker.nudge(),
+      maxIngestBytes: options.maxIngestBytes,
+    }),
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    if (ownsStore) await store.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  if (config.publicUrl === undefined) publicUrl = `http://localhost:${port}`;
+  const reachableHost =
+    !config.host || config.host === '0.0.0.0' || config.host === '::'
+      ? '127.0.0.1'
+      : config.host.includes(':')
+        ? `[${config.host}]`
+        : config.host;
+  if (options.startWorker !== false) worker.start();
+  logger.info('relay listening', {
+    port,
+    store: store.kind,
+    access_token_required: config.accessToken !== undefined,
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${reachableHost}:${port}`,
+    server,
+    store,
+    worker,
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        force.unref();
+        await closed;
+        clearTimeout(force);
+        await worker.stop();
+        if (ownsStore) await store.close();
+        logger.info('relay stopped');
+      })();
+      return closing;
+    },
+  };
+}

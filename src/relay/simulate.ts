@@ -1,0 +1,132 @@
+/**
+ * `npm run simulate -- <ingest_url> --secret <secret> [--file payload.json] [--event VERIFY]`
+ * Sends what JazzHR would: a correctly signed Candidate Export (or VERIFY) to the relay.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+import sampleExport from '../samples/candidate-export.body.json';
+import { JAZZHR_EVENT, JAZZHR_HEADER, signBody } from '../webhook';
+
+const VERIFY_BODY = '{"data": "JazzHR Verify Event"}';
+const USAGE = `Usage: npm run simulate -- <ingest_url> --secret <secret> [--file payload.json] [--event CANDIDATE-EXPORT|VERIFY]
+
+  <ingest_url>   the relay's ingest URL (ingest_url from POST /v1/connections)
+  --secret       the Secret Key pasted into JazzHR (secret from POST /v1/connections)
+  --file         a JSON body to send instead of the built-in sample candidate
+  --event        CANDIDATE-EXPORT (default) or VERIFY`;
+
+export interface SimulateIo {
+  fetch: typeof fetch;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** Runs the command; resolves with the process exit code. */
+export async function simulate(argv: string[], io: SimulateIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        secret: { type: 'string' },
+        file: { type: 'string' },
+        event: { type: 'string', default: JAZZHR_EVENT.candidateExport },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.err(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const problem = checkArguments(positionals, values.secret, values.event);
+  if (problem) {
+    io.err(`${problem}\n\n${USAGE}`);
+    return 2;
+  }
+  const url = positionals[0]!;
+  const event = values.event.toUpperCase();
+
+  let body: Buffer;
+  try {
+    body = values.file
+      ? readFileSync(values.file)
+      : Buffer.from(
+          event === JAZZHR_EVENT.verify ? VERIFY_BODY : JSON.stringify(sampleExport, null, 2),
+        );
+  } catch (error) {
+    io.err(
+      `Cannot read --file ${values.file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return 2;
+  }
+
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'User-Agent': 'JazzHR',
+    [JAZZHR_HEADER.event]: event,
+    [JAZZHR_HEADER.signature]: signBody(body, values.secret!),
+  };
+  if (event === JAZZHR_EVENT.candidateExport) {
+    const uuid = randomUUID();
+    headers[JAZZHR_HEADER.uuid] = uuid;
+    io.out(`Sending ${event} ${uuid} (${body.length} bytes) to ${url}`);
+  } else {
+    io.out(`Sending ${event} (${body.length} bytes) to ${url}`);
+  }
+
+  let response: Response;
+  try {
+    response = await io.fetch(url, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    io.err(
+      `Could not reach ${url}: ${error instanceof Error ? error.message : String(error)}${cause}`,
+    );
+    return 1;
+  }
+  const text = await response.text();
+  io.out(`HTTP ${response.status} ${response.statusText}`);
+  if (text) io.out(text);
+  return response.ok ? 0 : 1;
+}
+
+function checkArguments(
+  positionals: string[],
+  secret: string | undefined,
+  event: string,
+): string | undefined {
+  if (positionals.length !== 1) return 'Give exactly one ingest URL.';
+  try {
+    if (!['http:', 'https:'].includes(new URL(positionals[0]!).protocol)) throw new Error();
+  } catch {
+    return 'The ingest URL must be an http:// or https:// URL.';
+  }
+  if (!secret) return '--secret is required: the Secret Key the relay gave for this connection.';
+  const known: string[] = [JAZZHR_EVENT.candidateExport, JAZZHR_EVENT.verify];
+  if (!known.includes(event.toUpperCase())) return `--event must be ${known.join(' or ')}.`;
+  return undefined;
+}
+
+if (require.main === module) {
+  void simulate(process.argv.slice(2), {
+    fetch,
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}
