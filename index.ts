@@ -1,18 +1,29 @@
 import zapier, { defineApp } from 'zapier-platform-core';
 
 import packageJson from './package.json';
+import authentication from './src/authentication';
 import { hydrators as triggerHydrators } from './src/triggers/hydrators';
 import newActivity from './src/triggers/new_activity';
 import newApplicant from './src/triggers/new_applicant';
 import newHire from './src/triggers/new_hire';
+import applicantList from './src/triggers/applicant_list';
+import jobList from './src/triggers/job_list';
+import userList from './src/triggers/user_list';
+import workflowStepList from './src/triggers/workflow_step_list';
 
 export default defineApp({
   version: packageJson.version,
   platformVersion: zapier.version,
 
+  authentication,
+
   hydrators: { ...triggerHydrators },
 
   triggers: {
+    [jobList.key]: jobList,
+    [userList.key]: userList,
+    [workflowStepList.key]: workflowStepList,
+    [applicantList.key]: applicantList,
     [newApplicant.key]: newApplicant,
     [newActivity.key]: newActivity,
     [newHire.key]: newHire,

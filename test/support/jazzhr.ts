@@ -1,4 +1,16 @@
+import http from 'node:http';
+import https from 'node:https';
+
 import nock from 'nock';
+
+// Zapier's runtime wraps http(s).request once per process to log traffic, capturing the
+// request function of that moment. In a jest worker that wrapper outlives the test file
+// and holds on to that file's nock, so nock stops intercepting in the next file the
+// worker runs. Marking the modules as already wrapped makes the runtime skip it; tests
+// do not need that logging (z.request logs through its own middleware).
+for (const httpModule of [http, https] as unknown as { patchedByZapier?: boolean }[]) {
+  httpModule.patchedByZapier = true;
+}
 
 /** A distinctive key, so any test can check no message or log line contains it. */
 export const API_KEY = 'TEST-KEY-n7Vq3Zr9Wx1Lm5Pk';

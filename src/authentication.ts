@@ -1,0 +1,69 @@
+/**
+ * Connecting a JazzHR account: one API key, proved by one request to /users.
+ *
+ * JazzHR has no "who am I" endpoint and a key belongs to the whole account, not to a
+ * person. The connection is labelled with the account's super admin (the owner who set
+ * the account up), because a recruiter recognises that person and their company email
+ * domain, which tells several JazzHR accounts apart (agencies often connect one per
+ * client). The same /users page that proves the key names them, so the label costs no
+ * extra request.
+ */
+import type { Authentication, Bundle, ZObject } from 'zapier-platform-core';
+
+import { jazzhr } from './jazzhr/client';
+import { User } from './jazzhr/schemas';
+import { personName } from './triggers/dropdown';
+
+/** `usr_20160511131709_…` carries its creation time; date_created (a day) is the fallback. */
+function createdAt(user: User): string {
+  const stamp = /_(\d{14})_/.exec(user.id)?.[1];
+  if (stamp) return stamp;
+  const day = user.date_created.replace(/\D/g, '');
+  return day ? day.padEnd(14, '0') : '99999999999999';
+}
+
+/** Picks the account owner: a super admin, else an admin, else the oldest user. */
+export function accountOwner(users: User[]): User | undefined {
+  const byAge = [...users].sort((a, b) => createdAt(a).localeCompare(createdAt(b)));
+  const typed = (pattern: RegExp) => byAge.find((user) => pattern.test(user.type));
+  return typed(/super/i) ?? typed(/admin/i) ?? byAge[0];
+}
+
+export function connectionLabelFor(owner: User | undefined): string {
+  if (!owner) return 'account without users';
+  const name = personName(owner.first_name, owner.last_name);
+  const email = owner.email.trim();
+  if (name && email) return `${name} (${email})`;
+  return name || email || owner.id;
+}
+
+async function test(z: ZObject, bundle: Bundle) {
+  const users = await jazzhr(z, bundle).list('users', User, { page: 1 });
+  const owner = accountOwner(users);
+  return {
+    connection_label: connectionLabelFor(owner),
+    account_owner_id: owner?.id ?? '',
+    account_owner_name: owner ? personName(owner.first_name, owner.last_name) : '',
+    account_owner_email: owner?.email ?? '',
+    account_owner_type: owner?.type ?? '',
+  };
+}
+
+export default {
+  type: 'custom',
+  fields: [
+    {
+      key: 'api_key',
+      label: 'API Key',
+      type: 'password',
+      required: true,
+      helpText:
+        'Find the key in JazzHR under **Settings → Integrations** (only JazzHR admins can see it). ' +
+        'Copy the API key shown there. Regenerating the key in JazzHR breaks every connection that ' +
+        'uses the old one, so reconnect here afterwards.',
+    },
+  ],
+  test,
+  // Zapier fills {{…}} from the fields test returns and always shows the app name in front.
+  connectionLabel: '{{connection_label}}',
+} satisfies Authentication;

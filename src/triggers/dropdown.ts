@@ -1,0 +1,24 @@
+/** Shared by the hidden triggers that fill dropdowns (job_list, user_list, …). */
+import type { Bundle } from 'zapier-platform-core';
+
+/** Zapier counts dropdown pages from 0; JazzHR counts from 1. */
+export function jazzhrPage(bundle: Bundle): number {
+  const page = Number(bundle.meta?.page ?? 0);
+  return Number.isInteger(page) && page >= 0 ? page + 1 : 1;
+}
+
+/** "First Last", trimmed; '' when both are blank. */
+export function personName(first: string, last: string): string {
+  return [first, last]
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** Joins the non-empty parts with a separator. */
+export function joinNonEmpty(parts: string[], separator: string): string {
+  return parts
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .join(separator);
+}
