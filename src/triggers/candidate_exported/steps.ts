@@ -1,0 +1,187 @@
+/**
+ * The Candidate Exported hook as a pipeline of small steps: read the headers, let only
+ * candidate exports through, check the relay's signature, claim the export's UUID once,
+ * then parse and normalise it into one item.
+ */
+import type { Bundle, ZObject } from 'zapier-platform-core';
+import { z as zod } from 'zod';
+
+import {
+  candidateExportItemSchema,
+  JAZZHR_EVENT,
+  JAZZHR_HEADER,
+  normaliseExport,
+  parseCandidateExport,
+  readHeader,
+  verifySignature,
+  CandidateExportParseError,
+} from '../../webhook';
+import { candidateExportApplicantId, candidateExportResumeFile } from './hydrators';
+
+export const candidateExportedItemSchema = candidateExportItemSchema.extend({
+  /** The REST applicant id (`prospect_…`): a pointer Zapier resolves when a later step uses it. */
+  applicant_id: zod.string().nullable(),
+  /** The résumé as a file: a pointer Zapier resolves when a later step uses it. */
+  resume_file: zod.string().nullable(),
+});
+export type CandidateExportedItem = zod.infer<typeof candidateExportedItemSchema>;
+
+/** What performSubscribe returns; Zapier hands it back as bundle.subscribeData. */
+export const subscribeDataSchema = zod.object({
+  id: zod.string(),
+  connection_id: zod.string(),
+  secret: zod.string(),
+  previous_secret: zod.string().nullish(),
+});
+export type SubscribeData = zod.infer<typeof subscribeDataSchema>;
+
+export interface IncomingExport {
+  event?: string;
+  signature?: string;
+  uuid?: string;
+  exportContext?: string;
+  link?: string;
+  rawBody: string;
+  receivedAt?: string;
+}
+
+export type Verdict = { pass: true } | { pass: false; reason: string };
+const PASS: Verdict = { pass: true };
+
+/** Long enough to cover JazzHR's documented retries (3 h) and the relay's. */
+export const DEDUPE_TTL_SECONDS = 48 * 60 * 60;
+
+/** Step 1: Zapier hands headers over as `Http-X-Jazzhr-…`; readHeader accepts every spelling. */
+export function readIncomingExport(bundle: Pick<Bundle, 'rawRequest'>): IncomingExport {
+  const headers = bundle.rawRequest?.headers ?? {};
+  const content = bundle.rawRequest?.content;
+  return {
+    event: readHeader(headers, JAZZHR_HEADER.event),
+    signature: readHeader(headers, JAZZHR_HEADER.signature),
+    uuid: readHeader(headers, JAZZHR_HEADER.uuid) || undefined,
+    exportContext: readHeader(headers, JAZZHR_HEADER.exportContext) || undefined,
+    link: readHeader(headers, JAZZHR_HEADER.link) || undefined,
+    rawBody: typeof content === 'string' ? content : '',
+  };
+}
+
+/** Step 2: JazzHR's VERIFY event only checks the URL; it is answered, not run. */
+export function skipVerifyEvent(incoming: IncomingExport): Verdict {
+  return incoming.event?.toUpperCase() === JAZZHR_EVENT.verify
+    ? { pass: false, reason: 'it is JazzHR’s VERIFY event' }
+    : PASS;
+}
+
+/** Step 3: anything but a candidate export (including no event header) is ignored. */
+export function skipUnknownEvent(incoming: IncomingExport): Verdict {
+  if (incoming.event?.toUpperCase() === JAZZHR_EVENT.candidateExport) return PASS;
+  if (incoming.event === undefined)
+    return { pass: false, reason: 'it has no X-JazzHR-Event header' };
+  // The header is the sender's text: only a plain event name is repeated in the log.
+  const name = /^[A-Za-z-]{1,40}$/.test(incoming.event) ? incoming.event : 'an unrecognised value';
+  return { pass: false, reason: `its event is ${name}, not ${JAZZHR_EVENT.candidateExport}` };
+}
+
+/**
+ * Step 4: the relay signs each delivery with this subscription's secret. A failure is
+ * dropped (returns []) rather than halted: only a forged or misrouted request can fail
+ * here, and it should leave no trace in the user's Zap history nor count as an error.
+ */
+export function checkSignature(
+  incoming: IncomingExport,
+  subscribeData: Partial<SubscribeData> | undefined,
+): Verdict {
+  const result = verifySignature(incoming.rawBody, incoming.signature, [
+    subscribeData?.secret,
+    subscribeData?.previous_secret,
+  ]);
+  return result.ok ? PASS : { pass: false, reason: `signature check failed (${result.reason})` };
+}
+
+type CacheSetter = Pick<ZObject['cache'], 'set'>;
+
+/**
+ * Step 5: JazzHR and the relay may both send an export more than once; Zapier does not
+ * dedupe hooks. The key includes the subscription, so two Zaps fed by the same export
+ * each get it once. A cache failure lets the export through: a rare duplicate beats a
+ * lost candidate.
+ */
+export async function claimExportOnce(
+  cache: CacheSetter,
+  subscriptionId: string | undefined,
+  incoming: IncomingExport,
+  log: (message: string) => void = () => undefined,
+): Promise<Verdict> {
+  if (incoming.uuid === undefined) return PASS;
+  const key = `candidate-export:${subscriptionId ?? 'unsubscribed'}:${incoming.uuid}`;
+  try {
+    const claimed = await cache.set(key, 1, DEDUPE_TTL_SECONDS, undefined, true);
+    return claimed
+      ? PASS
+      : { pass: false, reason: `export ${incoming.uuid} was already delivered` };
+  } catch {
+    log(
+      `Candidate Exported: the duplicate check was unavailable for export ${incoming.uuid}; processing it anyway.`,
+    );
+    return PASS;
+  }
+}
+
+/** Step 6 (shared with performList): parse and normalise, and attach the lazy fields. Throws CandidateExportParseError. */
+export function toTriggerItem(z: ZObject, incoming: IncomingExport): CandidateExportedItem {
+  const item = normaliseExport(parseCandidateExport(incoming.rawBody), {
+    uuid: incoming.uuid,
+    exportContext: incoming.exportContext,
+    link: incoming.link,
+    rawBody: incoming.rawBody,
+    receivedAt: incoming.receivedAt,
+  });
+  return {
+    ...item,
+    applicant_id: item.email
+      ? z.dehydrate(candidateExportApplicantId, {
+          email: item.email,
+          ...(item.first_name ? { first_name: item.first_name } : {}),
+          ...(item.last_name ? { last_name: item.last_name } : {}),
+        })
+      : null,
+    resume_file: item.resume_url
+      ? z.dehydrateFile(candidateExportResumeFile, {
+          url: item.resume_url,
+          ...(item.resume_file_name ? { file_name: item.resume_file_name } : {}),
+        })
+      : null,
+  };
+}
+
+/** The hook's perform: the steps in order; the first that says no ends the run with []. */
+export async function processCandidateExportHook(
+  z: ZObject,
+  bundle: Bundle,
+): Promise<CandidateExportedItem[]> {
+  const incoming = readIncomingExport(bundle);
+  const subscribeData = (bundle.subscribeData ?? undefined) as Partial<SubscribeData> | undefined;
+  const log = (message: string) => z.console.log(message);
+  const steps: Array<() => Verdict | Promise<Verdict>> = [
+    () => skipVerifyEvent(incoming),
+    () => skipUnknownEvent(incoming),
+    () => checkSignature(incoming, subscribeData),
+    () => claimExportOnce(z.cache, subscribeData?.id, incoming, log),
+  ];
+  for (const step of steps) {
+    const verdict = await step();
+    if (!verdict.pass) {
+      log(`Candidate Exported: ignored a webhook because ${verdict.reason}.`);
+      return [];
+    }
+  }
+  try {
+    return [toTriggerItem(z, incoming)];
+  } catch (error) {
+    if (!(error instanceof CandidateExportParseError)) throw error;
+    // Signed by the relay, so genuinely from JazzHR: halting shows the user why this export did not run.
+    throw new z.errors.HaltedError(
+      `JazzHR sent a candidate export this integration cannot read: ${error.message}`,
+    );
+  }
+}

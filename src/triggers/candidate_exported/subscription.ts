@@ -1,0 +1,119 @@
+/**
+ * The trigger's side of the relay: subscribing a Zap, listing stored exports for the
+ * editor, and the setup instructions that show the user where JazzHR should post.
+ */
+import type { Bundle, ZObject } from 'zapier-platform-core';
+
+import { relayClient } from '../../relay-client';
+import { CandidateExportParseError, JAZZHR_EVENT, JAZZHR_HEADER, readHeader } from '../../webhook';
+import { CANDIDATE_EXPORTED_SAMPLE } from './output';
+import { toTriggerItem, type CandidateExportedItem, type SubscribeData } from './steps';
+
+export async function subscribeToExports(z: ZObject, bundle: Bundle): Promise<SubscribeData> {
+  const targetUrl = bundle.targetUrl;
+  if (!targetUrl) {
+    throw new z.errors.Error(
+      'Zapier did not provide a URL to deliver candidate exports to. Turn the Zap off and on again.',
+      'missing_target_url',
+      400,
+    );
+  }
+  const relay = relayClient(z, bundle);
+  const connection = await relay.ensureConnection();
+  const subscription = await relay.subscribe(connection.id, targetUrl);
+  return {
+    id: subscription.id,
+    connection_id: subscription.connection_id,
+    secret: subscription.secret,
+  };
+}
+
+export async function unsubscribeFromExports(
+  z: ZObject,
+  bundle: Bundle,
+): Promise<{ id: string | null; deleted: boolean }> {
+  const subscriptionId = (bundle.subscribeData as Partial<SubscribeData> | undefined)?.id;
+  // Nothing was subscribed (or subscribing failed half-way): there is nothing to remove.
+  if (!subscriptionId) return { id: null, deleted: false };
+  const deleted = await relayClient(z, bundle).unsubscribe(subscriptionId);
+  return { id: subscriptionId, deleted };
+}
+
+/** How many stored exports the editor is shown when Zapier does not say. */
+const DEFAULT_LIST_LIMIT = 3;
+
+/**
+ * Recent exports the relay stored, through the same parse and normalise as live
+ * deliveries. Their signatures are not checked again: the relay verified them on
+ * arrival and this call is authenticated with the API key.
+ */
+export async function listRecentExports(
+  z: ZObject,
+  bundle: Bundle,
+): Promise<CandidateExportedItem[]> {
+  const relay = relayClient(z, bundle);
+  const connection = await relay.ensureConnection();
+  const limit =
+    bundle.meta?.limit && bundle.meta.limit > 0 ? bundle.meta.limit : DEFAULT_LIST_LIMIT;
+  const stored = await relay.listExports(connection.id, limit);
+
+  const items: CandidateExportedItem[] = [];
+  for (const record of stored) {
+    const headers = record.headers as Record<string, string | undefined>;
+    const event = readHeader(headers, JAZZHR_HEADER.event) ?? record.event;
+    if (event.toUpperCase() !== JAZZHR_EVENT.candidateExport) continue;
+    try {
+      items.push(
+        toTriggerItem(z, {
+          event,
+          uuid: readHeader(headers, JAZZHR_HEADER.uuid) || record.uuid || undefined,
+          exportContext: readHeader(headers, JAZZHR_HEADER.exportContext) || undefined,
+          link: readHeader(headers, JAZZHR_HEADER.link) || undefined,
+          rawBody: record.body,
+          receivedAt: record.received_at,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof CandidateExportParseError)) throw error;
+      z.console.log(`Candidate Exported: skipped stored export ${record.uuid}: ${error.message}`);
+    }
+  }
+  return items.length > 0 ? items : [CANDIDATE_EXPORTED_SAMPLE];
+}
+
+/** The dynamic `copy` field: where to paste what in JazzHR. */
+export async function setupInstructionsField(z: ZObject, bundle: Bundle) {
+  let helpText: string;
+  try {
+    const connection = await relayClient(z, bundle).ensureConnection();
+    helpText = setupInstructions(connection.ingest_url, connection.secret);
+  } catch (error) {
+    helpText = `**JazzHR cannot be connected to this Zap yet.** ${error instanceof Error ? readableMessage(error) : 'The relay could not be reached.'}`;
+  }
+  return [{ key: 'jazzhr_setup', label: 'Connect JazzHR', type: 'copy' as const, helpText }];
+}
+
+export function setupInstructions(ingestUrl: string, secret: string): string {
+  return [
+    '**Let JazzHR send candidate exports to this Zap.** Do this once per JazzHR account: every Zap with this trigger shares it.',
+    '',
+    '1. In JazzHR, open **Settings → Integrations → Candidate Export Integrations** and click **Add Integration**.',
+    '2. Give it a name you will recognise, for example **Zapier**.',
+    `3. Paste this as the webhook URL: \`${ingestUrl}\``,
+    `4. Paste this as the **Secret Key**: \`${secret}\``,
+    '5. Save. JazzHR sends a VERIFY event to the URL and keeps the integration once it is answered.',
+    '6. Export a candidate (on the candidate’s profile, **Export** → choose this integration), or add a **Workflow Helper** to a workflow step so candidates are exported automatically when they reach it.',
+    '7. Come back here and test the trigger: the export appears within a few seconds.',
+  ].join('\n');
+}
+
+/** Zapier errors carry JSON in their message; the user-facing text is inside. */
+function readableMessage(error: Error): string {
+  try {
+    const parsed = JSON.parse(error.message) as { message?: unknown };
+    if (typeof parsed.message === 'string') return parsed.message;
+  } catch {
+    // A plain message.
+  }
+  return error.message;
+}
