@@ -2,6 +2,8 @@ import zapier, { defineApp } from 'zapier-platform-core';
 
 import packageJson from './package.json';
 import authentication from './src/authentication';
+import candidateExported from './src/triggers/candidate_exported';
+import { candidateExportedHydrators } from './src/triggers/candidate_exported/hydrators';
 import { hydrators as triggerHydrators } from './src/triggers/hydrators';
 import newActivity from './src/triggers/new_activity';
 import newApplicant from './src/triggers/new_applicant';
@@ -17,7 +19,7 @@ export default defineApp({
 
   authentication,
 
-  hydrators: { ...triggerHydrators },
+  hydrators: { ...triggerHydrators, ...candidateExportedHydrators },
 
   triggers: {
     [jobList.key]: jobList,
@@ -27,6 +29,7 @@ export default defineApp({
     [newApplicant.key]: newApplicant,
     [newActivity.key]: newActivity,
     [newHire.key]: newHire,
+    [candidateExported.key]: candidateExported,
   },
   creates: {},
   searches: {},
