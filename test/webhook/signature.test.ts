@@ -122,6 +122,12 @@ describe('verifySignature', () => {
     });
   });
 
+  it('checks a 10 MB body (Zapier’s webhook limit) and reports a plain mismatch', () => {
+    const large = Buffer.alloc(10 * 1024 * 1024, 0x7b);
+    expect(verifySignature(large, signBody(large, SECRET), [SECRET]).ok).toBe(true);
+    expect(verifySignature(large, 'e'.repeat(64), [SECRET])).toMatchObject({ reason: 'mismatch' });
+  });
+
   it('never reveals the secret or the expected digest', () => {
     const expected = signBody(realBody, SECRET);
     const results = [

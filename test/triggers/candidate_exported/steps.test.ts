@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { createAppTester, type Bundle, type ZObject } from 'zapier-platform-core';
 
 import app from '../../../index';
@@ -207,5 +208,38 @@ describe('the whole pipeline with a cache that honours nx', () => {
     );
     expect(result).toEqual([]);
     expect(cache.calls).toEqual([]);
+  });
+});
+
+describe('the gates on arbitrary requests', () => {
+  it('never throw, whatever the headers and body, and only a correct signature passes', () => {
+    const headerName = fc.constantFrom(
+      'Http-X-Jazzhr-Event',
+      'X-JazzHR-Event',
+      'Http-X-Jazzhr-Signature',
+      'x-jazzhr-signature',
+      'Http-X-Jazzhr-Uuid',
+      'Link',
+      'Content-Type',
+    );
+    const headers = fc.dictionary(fc.oneof(headerName, fc.string()), fc.string(), { maxKeys: 6 });
+    fc.assert(
+      fc.property(
+        headers,
+        fc.string({ unit: 'binary' }),
+        fc.boolean(),
+        (requestHeaders, content, sign) => {
+          if (sign)
+            requestHeaders['Http-X-Jazzhr-Signature'] = signBody(content, SUBSCRIPTION.secret);
+          const request = readIncomingExport({ rawRequest: { headers: requestHeaders, content } });
+          skipVerifyEvent(request);
+          skipUnknownEvent(request);
+          const verdict = checkSignature(request, SUBSCRIPTION);
+          expect(verdict.pass).toBe(
+            request.signature?.toLowerCase() === signBody(content, SUBSCRIPTION.secret),
+          );
+        },
+      ),
+    );
   });
 });
