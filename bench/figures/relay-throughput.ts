@@ -302,6 +302,8 @@ function rowsFor(
     statuses: t.statuses,
     errors: t.errors,
   };
+  const noAnswers = `the relay answered no request with 2xx in ${t.durationS} s of load (statuses ${JSON.stringify(t.statuses)}, ${t.errors} connection errors or timeouts)`;
+  const noLags = `no acknowledged export reached the target while paced at ${PACED_RATE}/s`;
   return [
     measured({
       figure,
@@ -320,6 +322,7 @@ function rowsFor(
       value: ms(quantile(t.latencies, 0.5)),
       baseline: ms(quantile(bare.latencies, 0.5)),
       baselineLabel: label,
+      whyNoValue: noAnswers,
       details: { ...loadNote, pacedP50: ms(quantile(figures.paced.latencies, 0.5)) },
     }),
     measured({
@@ -330,6 +333,7 @@ function rowsFor(
       baseline: ms(quantile(bare.latencies, 0.99)),
       baselineLabel: label,
       goal: { on: 'value', op: '<', target: 50 },
+      whyNoValue: noAnswers,
       details: { ...loadNote, pacedP99: ms(quantile(figures.paced.latencies, 0.99)) },
     }),
     measured({
@@ -339,6 +343,7 @@ function rowsFor(
       value: ms(quantile(figures.lagsPaced, 0.5)),
       baseline: null,
       baselineLabel: '',
+      whyNoValue: noLags,
       details: {
         samples: figures.lagsPaced.length,
         atFullLoadP50: ms(quantile(figures.lagsSaturated, 0.5)),
@@ -351,6 +356,7 @@ function rowsFor(
       value: ms(quantile(figures.lagsPaced, 0.99)),
       baseline: null,
       baselineLabel: '',
+      whyNoValue: noLags,
       details: {
         samples: figures.lagsPaced.length,
         atFullLoadP99: ms(quantile(figures.lagsSaturated, 0.99)),

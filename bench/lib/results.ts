@@ -59,12 +59,24 @@ export interface Measured {
   baselineLabel: string;
   goal?: Goal;
   details?: Record<string, unknown>;
+  /** Said instead of a value when the value is not a number (e.g. no response arrived to time). */
+  whyNoValue?: string;
 }
 
 /** A row whose ratio and verdict are computed from the value and the baseline measured in the same run. */
 export function measured(input: Measured): Row {
+  if (!Number.isFinite(input.value))
+    return notMeasured(
+      input.figure,
+      input.metric,
+      input.whyNoValue ?? 'no samples were collected',
+      input.goal,
+      input.details,
+    );
   const ratio =
-    input.baseline !== null && input.baseline !== 0 ? input.value / input.baseline : null;
+    input.baseline !== null && input.baseline !== 0 && Number.isFinite(input.baseline)
+      ? input.value / input.baseline
+      : null;
   const goal = input.goal ?? null;
   let met: boolean | null = null;
   if (goal) {
@@ -76,7 +88,8 @@ export function measured(input: Measured): Row {
     metric: input.metric,
     unit: input.unit,
     value: round(input.value, 4),
-    baseline: input.baseline === null ? null : round(input.baseline, 4),
+    baseline:
+      input.baseline === null || !Number.isFinite(input.baseline) ? null : round(input.baseline, 4),
     baselineLabel: input.baselineLabel,
     ratio: ratio === null ? null : round(ratio, 3),
     goal,
