@@ -21,6 +21,12 @@ import { STANDIN_API_KEY, startJazzhrStandin } from '../standins/jazzhr';
  */
 
 const FIGURE = 'Relay';
+
+/**
+ * The relay entry point to measure. BENCH_RELAY_MAIN points at another build (e.g. a patched
+ * copy of dist/ elsewhere) to compare a candidate fix before and after without touching src/.
+ */
+const relayMain = (): string => process.env.BENCH_RELAY_MAIN || fromDist('src', 'relay', 'main.js');
 const CONNECTIONS = 10;
 const PACED_RATE = 50;
 const SAMPLE_FILES = [
@@ -122,23 +128,33 @@ interface TargetView {
   missingUuid: number;
 }
 
-async function targetCount(target: Child): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${target.port}/__bench/count`);
-  return ((await response.json()) as { unique: number }).unique;
+async function targetView(target: Child): Promise<TargetView> {
+  const response = await fetch(`http://127.0.0.1:${target.port}/__bench/received`);
+  return (await response.json()) as TargetView;
 }
 
-/** Waits until the target has as many UUIDs as were acknowledged, or stops making progress. */
-async function drain(target: Child, expected: number, stallMs: number): Promise<number> {
-  let last = -1;
+/**
+ * Waits until every acknowledged UUID has reached the target, or nothing new has arrived for
+ * stallMs (long enough for the relay's first retry). Counting alone would not do: requests
+ * still in flight when a load phase ends reach the target without being acknowledged here.
+ */
+async function drain(
+  target: Child,
+  acknowledged: Iterable<string>,
+  stallMs: number,
+): Promise<TargetView> {
+  const wanted = [...acknowledged];
+  let arrived = -1;
   let lastChange = Date.now();
   for (;;) {
-    const now = await targetCount(target);
-    if (now >= expected) return now;
-    if (now !== last) {
-      last = now;
+    const view = await targetView(target);
+    if (wanted.every((uuid) => view.received[uuid])) return view;
+    const count = Object.keys(view.received).length;
+    if (count !== arrived) {
+      arrived = count;
       lastChange = Date.now();
-    } else if (Date.now() - lastChange > stallMs) return now;
-    await sleep(100);
+    } else if (Date.now() - lastChange > stallMs) return view;
+    await sleep(250);
   }
 }
 
@@ -194,7 +210,7 @@ async function measureRelay(
   try {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    relay = await startNode(fromDist('src', 'relay', 'main.js'), {
+    relay = await startNode(relayMain(), {
       env: {
         PORT: String(port),
         RELAY_HOST: '127.0.0.1',
@@ -226,23 +242,21 @@ async function measureRelay(
 
     const warmup = await load(ingestUrl, body, signature, { durationS: options.quick ? 1 : 2 });
     const throughput = await load(ingestUrl, body, signature, { durationS: seconds });
-    let accepted = warmup.acknowledged.size + throughput.acknowledged.size;
-    await drain(target, accepted, stallMs);
+    await drain(
+      target,
+      [...warmup.acknowledged.keys(), ...throughput.acknowledged.keys()],
+      stallMs,
+    );
     const paced = await load(ingestUrl, body, signature, {
       durationS: seconds,
       overallRate: PACED_RATE,
     });
-    accepted += paced.acknowledged.size;
-    await drain(target, accepted, stallMs);
-
-    const view = (await (
-      await fetch(`http://127.0.0.1:${target.port}/__bench/received`)
-    ).json()) as TargetView;
     const acknowledged = new Set([
       ...warmup.acknowledged.keys(),
       ...throughput.acknowledged.keys(),
       ...paced.acknowledged.keys(),
     ]);
+    const view = await drain(target, acknowledged, stallMs);
     const lost = [...acknowledged].filter((uuid) => !view.received[uuid]).length;
     const duplicates = Object.values(view.received).reduce(
       (sum, times) => sum + times.length - 1,
@@ -297,6 +311,7 @@ function rowsFor(
   const label = 'bare node:http';
   const t = figures.throughput;
   const loadNote = {
+    relayEntry: relayMain().replace(`${fromRoot()}/`, ''),
     connections: CONNECTIONS,
     seconds: t.durationS,
     statuses: t.statuses,
@@ -394,8 +409,8 @@ const allNotMeasured = (store: string, reason: string): Row[] =>
 
 export async function relayThroughput(options: RelayOptions): Promise<Row[]> {
   const sampleFile = SAMPLE_FILES.find((file) => existsSync(fromRoot(file)));
-  const missing = !existsSync(fromDist('src', 'relay', 'main.js'))
-    ? 'dist/src/relay/main.js does not exist yet'
+  const missing = !existsSync(relayMain())
+    ? `${relayMain()} does not exist yet`
     : !sampleFile
       ? 'no realistic export sample in src/samples yet'
       : undefined;

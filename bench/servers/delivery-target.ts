@@ -42,11 +42,6 @@ const server = createServer((request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' }).end(text);
       return;
     }
-    if (request.url === '/__bench/count' && request.method === 'GET') {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ unique: received.size }));
-      return;
-    }
     const uuid = request.headers['x-jazzhr-uuid'];
     if (typeof uuid !== 'string') missingUuid++;
     else received.set(uuid, [...(received.get(uuid) ?? []), at]);
