@@ -157,16 +157,19 @@ export class DeliveryWorker {
   private async run(): Promise<void> {
     while (this.running) {
       const free = this.deps.policy.concurrency - this.inFlight.size;
+      if (free === 0) {
+        // Every slot is busy: wait for an attempt to finish (it wakes us), never spin.
+        await this.sleep(this.deps.policy.pollIntervalMs);
+        continue;
+      }
+      this.nudged = false;
       let claimedAll = false;
-      if (free > 0) {
-        this.nudged = false;
-        try {
-          const claimed = await this.claim(free);
-          for (const delivery of claimed) this.track(this.attempt(delivery));
-          claimedAll = claimed.length === free;
-        } catch (error) {
-          this.deps.logger.error('claiming deliveries failed', errorFields(error));
-        }
+      try {
+        const claimed = await this.claim(free);
+        for (const delivery of claimed) this.track(this.attempt(delivery));
+        claimedAll = claimed.length === free;
+      } catch (error) {
+        this.deps.logger.error('claiming deliveries failed', errorFields(error));
       }
       if (!this.running) break;
       if (claimedAll || this.nudged) continue;

@@ -90,6 +90,7 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
     },
     async query(sql) {
       const client = new Client({ connectionString: url.toString() });
+      client.on('error', () => {});
       await client.connect();
       try {
         return (await client.query(sql)).rows as Record<string, unknown>[];

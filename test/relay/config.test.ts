@@ -1,0 +1,122 @@
+import { ConfigError, isAllowedTargetHost, loadConfig } from '../../src/relay/config';
+
+describe('loadConfig', () => {
+  it('runs with nothing set: port 8080, an embedded SQLite file, JazzHR’s API, only Zapier targets', () => {
+    expect(loadConfig({})).toEqual({
+      port: 8080,
+      host: undefined,
+      database: { kind: 'sqlite', path: './relay-data/relay.sqlite' },
+      publicUrl: undefined,
+      accessToken: undefined,
+      jazzhrApiUrl: 'https://api.resumatorapi.com/v1',
+      deliveryTimeoutMs: 10_000,
+      retryBaseDelayMs: 10_000,
+      pollIntervalMs: 1_000,
+      allowedTargetHosts: ['hooks.zapier.com'],
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      RELAY_HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://relay:pw@db:5432/relay',
+      RELAY_PUBLIC_URL: 'https://relay.example.com/',
+      RELAY_ACCESS_TOKEN: 'a-long-random-token-value',
+      JAZZHR_API_URL: 'http://127.0.0.1:4000/v1/',
+      RELAY_DELIVERY_TIMEOUT_MS: '5000',
+      RELAY_RETRY_BASE_DELAY_MS: '2000',
+      RELAY_POLL_INTERVAL_MS: '250',
+      RELAY_ALLOWED_TARGET_HOSTS: ' hooks.zapier.com, 127.0.0.1 ,',
+    });
+    expect(config).toEqual({
+      port: 9000,
+      host: '127.0.0.1',
+      database: { kind: 'postgres', url: 'postgres://relay:pw@db:5432/relay' },
+      publicUrl: 'https://relay.example.com',
+      accessToken: 'a-long-random-token-value',
+      jazzhrApiUrl: 'http://127.0.0.1:4000/v1',
+      deliveryTimeoutMs: 5000,
+      retryBaseDelayMs: 2000,
+      pollIntervalMs: 250,
+      allowedTargetHosts: ['hooks.zapier.com', '127.0.0.1'],
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(
+      loadConfig({ PORT: '', DATABASE_URL: '', RELAY_ACCESS_TOKEN: '', RELAY_PUBLIC_URL: '' }),
+    ).toMatchObject({
+      port: 8080,
+      database: { kind: 'sqlite' },
+      accessToken: undefined,
+      publicUrl: undefined,
+    });
+  });
+
+  it.each([
+    ['sqlite:/var/lib/relay/relay.sqlite', { kind: 'sqlite', path: '/var/lib/relay/relay.sqlite' }],
+    ['sqlite:relay.sqlite', { kind: 'sqlite', path: 'relay.sqlite' }],
+    ['sqlite:///tmp/x.sqlite', { kind: 'sqlite', path: '/tmp/x.sqlite' }],
+    ['postgresql://localhost/relay', { kind: 'postgres', url: 'postgresql://localhost/relay' }],
+  ])('reads DATABASE_URL %s', (value, expected) => {
+    expect(loadConfig({ DATABASE_URL: value }).database).toEqual(expected);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be a whole number'],
+    [{ PORT: '70000' }, 'PORT must be at most 65535'],
+    [{ PORT: '80.5' }, 'PORT must be a whole number'],
+    [{ DATABASE_URL: 'mysql://db/relay' }, 'DATABASE_URL must be sqlite:PATH'],
+    [{ DATABASE_URL: 'sqlite:' }, 'DATABASE_URL must be sqlite:PATH'],
+    [
+      { RELAY_PUBLIC_URL: 'relay.example.com' },
+      'RELAY_PUBLIC_URL must be an http:// or https:// URL',
+    ],
+    [{ JAZZHR_API_URL: 'ftp://api' }, 'JAZZHR_API_URL must be an http:// or https:// URL'],
+    [{ RELAY_ACCESS_TOKEN: 'short' }, 'RELAY_ACCESS_TOKEN must be at least 16 characters'],
+    [
+      { RELAY_ACCESS_TOKEN: 'has a space in the middle' },
+      'RELAY_ACCESS_TOKEN must not contain spaces',
+    ],
+    [{ RELAY_DELIVERY_TIMEOUT_MS: '10' }, 'RELAY_DELIVERY_TIMEOUT_MS must be at least 100'],
+    [{ RELAY_RETRY_BASE_DELAY_MS: '60000' }, 'RELAY_RETRY_BASE_DELAY_MS must be at most 30000'],
+    [{ RELAY_POLL_INTERVAL_MS: '-1' }, 'RELAY_POLL_INTERVAL_MS must be at least 10'],
+    [
+      { RELAY_ALLOWED_TARGET_HOSTS: ' , ' },
+      'RELAY_ALLOWED_TARGET_HOSTS must list at least one host',
+    ],
+  ])('rejects %o with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reports every problem at once, without echoing a secret-looking value', () => {
+    let message = '';
+    try {
+      loadConfig({
+        PORT: 'x',
+        DATABASE_URL: 'mysql://user:hunter2@db/relay',
+        RELAY_ACCESS_TOKEN: 'tiny',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n- ')).toHaveLength(4);
+    expect(message).not.toContain('hunter2');
+    expect(message).not.toContain('tiny');
+  });
+});
+
+describe('isAllowedTargetHost', () => {
+  it('allows listed hosts and their subdomains, and anything with *', () => {
+    expect(isAllowedTargetHost('hooks.zapier.com', ['hooks.zapier.com'])).toBe(true);
+    expect(isAllowedTargetHost('HOOKS.zapier.com', ['hooks.zapier.com'])).toBe(true);
+    expect(isAllowedTargetHost('eu.hooks.zapier.com', ['hooks.zapier.com'])).toBe(true);
+    expect(isAllowedTargetHost('evilhooks.zapier.com', ['hooks.zapier.com'])).toBe(false);
+    expect(isAllowedTargetHost('hooks.zapier.com.evil.test', ['hooks.zapier.com'])).toBe(false);
+    expect(isAllowedTargetHost('169.254.169.254', ['hooks.zapier.com'])).toBe(false);
+    expect(isAllowedTargetHost('[::1]', ['::1'])).toBe(true);
+    expect(isAllowedTargetHost('10.0.0.1', ['*'])).toBe(true);
+  });
+});

@@ -1,0 +1,317 @@
+import {
+  DEFAULT_DELIVERY_POLICY,
+  DeliveryWorker,
+  buildDelivery,
+  describeSendError,
+  retryDelayMs,
+  sendWithFetch,
+  type DeliveryPolicy,
+  type SendDelivery,
+} from '../../src/relay/delivery';
+import { createJsonLogger } from '../../src/relay/logger';
+import type { ClaimedDelivery, Store } from '../../src/relay/store/types';
+import { FakeClock } from './support/clock';
+import { createSqliteDatabase, type TestDatabase } from './support/databases';
+import { EXPORT_BODY, hmacHex } from './support/relay';
+import { RecordingServer } from './support/servers';
+
+const policy: DeliveryPolicy = { ...DEFAULT_DELIVERY_POLICY, pollIntervalMs: 20, concurrency: 4 };
+
+describe('retryDelayMs', () => {
+  it('starts between half the base delay and all of it, doubling per failure up to the cap', () => {
+    expect(retryDelayMs(1, policy, () => 0)).toBe(5_000);
+    expect(retryDelayMs(1, policy, () => 0.999999)).toBe(10_000);
+    expect(retryDelayMs(2, policy, () => 0)).toBe(10_000);
+    expect(retryDelayMs(3, policy, () => 0.5)).toBe(30_000);
+    expect(retryDelayMs(50, policy, () => 1)).toBe(policy.maxDelayMs);
+    expect(retryDelayMs(0, policy, () => 1)).toBe(10_000);
+  });
+});
+
+describe('buildDelivery', () => {
+  const claimed = {
+    id: 'dlv_1',
+    targetUrl: 'https://hooks.zapier.com/hooks/standard/1/abc/',
+    secret: 'subscription-secret',
+    body: new Uint8Array(EXPORT_BODY),
+    headers: { 'x-jazzhr-event': 'CANDIDATE-EXPORT', 'x-jazzhr-uuid': 'u-1' },
+  } as ClaimedDelivery;
+
+  it('signs the stored bytes with the subscription secret and forwards only headers that came', () => {
+    const outgoing = buildDelivery(claimed, 1234);
+    expect(outgoing).toEqual({
+      url: claimed.targetUrl,
+      body: claimed.body,
+      timeoutMs: 1234,
+      headers: {
+        'Content-Type': 'application/json',
+        'User-Agent': 'jazzhr-zapier-relay/1',
+        'X-JazzHR-Event': 'CANDIDATE-EXPORT',
+        'X-JazzHR-UUID': 'u-1',
+        'X-JazzHR-Signature': hmacHex(EXPORT_BODY, 'subscription-secret'),
+      },
+    });
+  });
+});
+
+describe('describeSendError', () => {
+  it('names timeouts and network error codes, nothing else', () => {
+    expect(describeSendError(new DOMException('x', 'TimeoutError'), 500)).toBe(
+      'no answer within 500 ms',
+    );
+    const refused = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:80'), { code: 'ECONNREFUSED' }),
+    });
+    expect(describeSendError(refused, 500)).toBe('could not reach the target (ECONNREFUSED)');
+    const aggregate = new TypeError('fetch failed', {
+      cause: { errors: [{ code: 'EHOSTUNREACH' }] },
+    });
+    expect(describeSendError(aggregate, 500)).toBe('could not reach the target (EHOSTUNREACH)');
+    expect(describeSendError(new Error('https://secret.example/path failed'), 500)).toBe(
+      'could not reach the target',
+    );
+    expect(describeSendError('weird', 500)).toBe('could not reach the target');
+  });
+});
+
+describe('sendWithFetch', () => {
+  const target = new RecordingServer();
+  beforeAll(() => target.start());
+  afterAll(() => target.stop());
+
+  it('posts the bytes and headers and reports the status without following redirects', async () => {
+    target.respond = () => ({ status: 302, body: {} });
+    const result = await sendWithFetch({
+      url: `${target.url}/hook`,
+      body: new Uint8Array(EXPORT_BODY),
+      headers: { 'X-Test': 'yes' },
+      timeoutMs: 5_000,
+    });
+    expect(result).toEqual({ status: 302 });
+    expect(target.received.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/hook',
+      headers: expect.objectContaining({ 'x-test': 'yes' }),
+    });
+    expect(target.received.at(-1)!.body.equals(EXPORT_BODY)).toBe(true);
+  });
+
+  it('gives up when the target does not answer in time', async () => {
+    let release = () => {};
+    target.respond = () => new Promise((resolve) => (release = () => resolve(200)));
+    const attempt = sendWithFetch({
+      url: `${target.url}/slow`,
+      body: new Uint8Array(2),
+      headers: {},
+      timeoutMs: 100,
+    });
+    await expect(attempt).rejects.toMatchObject({ name: 'TimeoutError' });
+    release();
+  });
+});
+
+describe('DeliveryWorker', () => {
+  let database: TestDatabase;
+  let store: Store;
+  let clock: FakeClock;
+  let logs: string[];
+  let subscriptionId: string;
+  let connectionId: string;
+  let sequence = 0;
+
+  beforeEach(async () => {
+    database = await createSqliteDatabase();
+    store = await database.openStore();
+    clock = new FakeClock();
+    logs = [];
+    const connection = await store.insertConnection({
+      id: 'con_w',
+      apiKeyHash: 'h',
+      secret: 's',
+      now: clock.now(),
+    });
+    connectionId = connection.id;
+    subscriptionId = (
+      await store.upsertSubscription({
+        id: 'sub_w',
+        connectionId,
+        targetUrl: 'http://127.0.0.1:9/hook',
+        secret: 'sub-secret',
+        now: clock.now(),
+      })
+    ).id;
+  });
+  afterEach(() => database.drop());
+
+  async function queue(count = 1) {
+    for (let index = 0; index < count; index += 1) {
+      sequence += 1;
+      await store.ingestExport({
+        connectionId,
+        uuid: `u-${sequence}`,
+        event: 'CANDIDATE-EXPORT',
+        headers: { 'x-jazzhr-event': 'CANDIDATE-EXPORT', 'x-jazzhr-uuid': `u-${sequence}` },
+        body: Buffer.from(`{"n": ${sequence}}`),
+        receivedAt: clock.now(),
+        giveUpAfter: clock.now() + policy.retryWindowMs,
+      });
+    }
+  }
+
+  function worker(
+    send: SendDelivery,
+    overrides: Partial<ConstructorParameters<typeof DeliveryWorker>[0]> = {},
+  ) {
+    return new DeliveryWorker({
+      store,
+      clock,
+      random: () => 0.5,
+      send,
+      logger: createJsonLogger((line) => logs.push(line)),
+      policy,
+      allowedTargetHosts: ['127.0.0.1'],
+      ...overrides,
+    });
+  }
+
+  const statuses = async () =>
+    (await store.listDeliveries(connectionId, { limit: 100 })).map((d) => d.status).sort();
+
+  it('runs by itself once started: a nudge sends new work, stop() waits for attempts in flight', async () => {
+    const sent: string[] = [];
+    let announceLast: () => void = () => {};
+    const lastStarted = new Promise<void>((resolve) => (announceLast = resolve));
+    const running = worker(async (delivery) => {
+      if (sent.length === 6) announceLast();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      sent.push(delivery.headers['X-JazzHR-UUID']!);
+      return { status: 200 };
+    });
+    running.start();
+    running.start();
+    await queue(6);
+    running.nudge();
+    for (
+      let waited = 0;
+      (await statuses()).some((s) => s !== 'delivered') && waited < 200;
+      waited += 1
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await queue(1);
+    running.nudge();
+    await lastStarted;
+    await running.stop();
+    expect(await statuses()).toEqual(Array(7).fill('delivered'));
+    expect(new Set(sent).size).toBe(7);
+    expect(sent).toHaveLength(7);
+  });
+
+  it('keeps at most `concurrency` attempts in flight', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const running = worker(
+      async () => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight -= 1;
+        return { status: 204 };
+      },
+      { policy: { ...policy, concurrency: 2 } },
+    );
+    await queue(7);
+    running.start();
+    for (
+      let waited = 0;
+      (await statuses()).some((s) => s !== 'delivered') && waited < 200;
+      waited += 1
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await running.stop();
+    expect(await statuses()).toEqual(Array(7).fill('delivered'));
+    expect(most).toBe(2);
+  });
+
+  it('retakes deliveries a crashed process had claimed, once their lease runs out', async () => {
+    await queue(1);
+    const [dead] = await store.claimDueDeliveries({
+      now: clock.now(),
+      limit: 1,
+      leaseToken: 'dead',
+      leaseUntil: clock.now() + 25_000,
+    });
+    expect(dead).toBeDefined();
+    const sends: string[] = [];
+    const survivor = worker(async (delivery) => {
+      sends.push(delivery.url);
+      return { status: 200 };
+    });
+    expect(await survivor.runOnce()).toBe(0);
+    clock.advance(25_000);
+    expect(await survivor.runOnce()).toBe(1);
+    expect(await statuses()).toEqual(['delivered']);
+    expect(sends).toEqual(['http://127.0.0.1:9/hook']);
+  });
+
+  it('fails deliveries to hosts no longer allowed without sending them', async () => {
+    await queue(1);
+    const send = jest.fn<ReturnType<SendDelivery>, Parameters<SendDelivery>>();
+    await worker(send, { allowedTargetHosts: ['hooks.zapier.com'] }).runOnce();
+    expect(send).not.toHaveBeenCalled();
+    const [delivery] = await store.listDeliveries(connectionId, { limit: 1 });
+    expect(delivery).toMatchObject({
+      status: 'failed',
+      lastError: 'target host is not allowed by RELAY_ALLOWED_TARGET_HOSTS',
+    });
+  });
+
+  it('logs and survives store failures, leaving the work to be retried', async () => {
+    await queue(1);
+    const flaky = Object.create(store) as Store;
+    let claimFailures = 1;
+    flaky.claimDueDeliveries = (input) =>
+      claimFailures-- > 0
+        ? Promise.reject(Object.assign(new Error('db down: password=x'), { code: '57P01' }))
+        : store.claimDueDeliveries(input);
+    flaky.finishAttempt = () =>
+      Promise.reject(Object.assign(new Error('db down'), { code: '57P01' }));
+    const running = worker(async () => ({ status: 200 }), { store: flaky });
+    running.start();
+    for (
+      let waited = 0;
+      !logs.some((line) => line.includes('recording a delivery attempt failed')) && waited < 200;
+      waited += 1
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await running.stop();
+    const messages = logs.map((line) => JSON.parse(line));
+    expect(messages).toContainEqual(
+      expect.objectContaining({ msg: 'claiming deliveries failed', error_code: '57P01' }),
+    );
+    expect(messages).toContainEqual(
+      expect.objectContaining({ msg: 'recording a delivery attempt failed', error_code: '57P01' }),
+    );
+    expect(logs.join('')).not.toContain('password');
+    expect(await statuses()).toEqual(['pending']);
+    clock.advance(policy.timeoutMs * 2 + 5_000);
+    expect(await worker(async () => ({ status: 200 })).runOnce()).toBe(1);
+    expect(await statuses()).toEqual(['delivered']);
+  });
+
+  it('treats any non-2xx other than 410 as retryable, including redirects', async () => {
+    await queue(1);
+    await worker(async () => ({ status: 301 })).runOnce();
+    const [delivery] = await store.listDeliveries(connectionId, { limit: 1 });
+    expect(delivery).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastStatusCode: 301,
+      lastError: 'target answered 301',
+      nextAttemptAt: clock.now() + 7_500,
+    });
+    expect(subscriptionId).toBe('sub_w');
+  });
+});

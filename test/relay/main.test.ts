@@ -1,0 +1,205 @@
+/**
+ * The relay as a process: `node dist/src/relay/main.js`, configured by its environment.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { createPostgresDatabase, postgresAvailable, type TestDatabase } from './support/databases';
+import { MAIN_JS, assertBuilt, spawnRelay, type RelayProcess } from './support/process';
+import { EXPORT_BODY, hmacHex, jazzhrHeaders } from './support/relay';
+import { RecordingServer, VALID_API_KEY, startFakeJazzHR } from './support/servers';
+
+const auth = { authorization: `Bearer ${VALID_API_KEY}` };
+
+describe('relay process', () => {
+  let dir: string;
+  let jazzhr: RecordingServer;
+  const running: RelayProcess[] = [];
+
+  beforeAll(() => assertBuilt());
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'relay-process-'));
+    jazzhr = await startFakeJazzHR();
+  });
+  afterEach(async () => {
+    for (const relay of running.splice(0)) {
+      if (relay.child.exitCode === null && relay.child.signalCode === null)
+        relay.child.kill('SIGKILL');
+      await relay.exited;
+    }
+    await jazzhr.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function start(env: Record<string, string>) {
+    const relay = await spawnRelay({
+      JAZZHR_API_URL: jazzhr.url,
+      RELAY_ALLOWED_TARGET_HOSTS: '127.0.0.1',
+      ...env,
+    });
+    running.push(relay);
+    return relay;
+  }
+
+  async function connectAndSubscribe(relayUrl: string, targetUrl: string) {
+    const connection = await (
+      await fetch(`${relayUrl}/v1/connections`, { method: 'POST', headers: auth })
+    ).json();
+    const response = await fetch(`${relayUrl}/v1/subscriptions`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ connection_id: connection.id, target_url: targetUrl }),
+    });
+    expect(response.status).toBe(201);
+    return { connection, subscription: await response.json() };
+  }
+
+  it('refuses a bad configuration with a clear message and exit code 1', () => {
+    const result = spawnSync(process.execPath, [MAIN_JS], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://root:hunter2@db/x',
+      },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid relay configuration');
+    expect(result.stderr).toContain('PORT must be a whole number');
+    expect(result.stderr).toContain('DATABASE_URL must be sqlite:PATH');
+    expect(result.stderr).not.toContain('hunter2');
+    expect(result.stdout).toBe('');
+  });
+
+  it('exits 1 with a reason when its database cannot be opened', () => {
+    const result = spawnSync(process.execPath, [MAIN_JS], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        DATABASE_URL: 'postgres://relay:hunter2@127.0.0.1:1/relay',
+      },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('could not open the PostgreSQL database');
+    expect(result.stderr + result.stdout).not.toContain('hunter2');
+  });
+
+  it('creates its SQLite file by default and shuts down cleanly on SIGTERM', async () => {
+    const relay = await start({ DATABASE_URL: `sqlite:${join(dir, 'data', 'relay.sqlite')}` });
+    expect(relay.logs[0]).toMatchObject({ level: 'info', msg: 'relay listening', store: 'sqlite' });
+    expect(await (await fetch(`${relay.url}/healthz`)).json()).toEqual({ ok: true });
+    relay.child.kill('SIGTERM');
+    expect(await relay.exited).toEqual({ code: 0, signal: null });
+    expect(relay.logs.map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['shutting down', 'relay stopped']),
+    );
+  });
+
+  it('still delivers an export it acknowledged before being killed with SIGKILL', async () => {
+    const database = `sqlite:${join(dir, 'relay.sqlite')}`;
+    const env = {
+      DATABASE_URL: database,
+      RELAY_RETRY_BASE_DELAY_MS: '200',
+      RELAY_DELIVERY_TIMEOUT_MS: '1000',
+      RELAY_POLL_INTERVAL_MS: '50',
+    };
+    const target = new RecordingServer();
+    await target.start();
+    const targetUrl = `${target.url}/hooks/standard/1/durable/`;
+    await target.stop();
+
+    const first = await start(env);
+    const { connection, subscription } = await connectAndSubscribe(first.url, targetUrl);
+    const acknowledged = await fetch(`${first.url}/hooks/jazzhr/${connection.id}`, {
+      method: 'POST',
+      headers: jazzhrHeaders(EXPORT_BODY, connection.secret, 'u-survives-sigkill'),
+      body: EXPORT_BODY,
+    });
+    expect(acknowledged.status).toBe(200);
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+
+    await target.start();
+    const second = await start(env);
+    await target.waitFor(1);
+    expect(target.received).toHaveLength(1);
+    expect(target.received[0]!.body.equals(EXPORT_BODY)).toBe(true);
+    expect(target.received[0]!.headers).toMatchObject({
+      'x-jazzhr-uuid': 'u-survives-sigkill',
+      'x-jazzhr-signature': hmacHex(EXPORT_BODY, subscription.secret),
+    });
+    const exports = await (
+      await fetch(`${second.url}/v1/connections/${connection.id}/exports`, { headers: auth })
+    ).json();
+    expect(exports.exports.map((item: { uuid: string }) => item.uuid)).toEqual([
+      'u-survives-sigkill',
+    ]);
+    expect(jazzhr.received).toHaveLength(1);
+    await target.stop();
+  });
+
+  (postgresAvailable ? it : it.skip)(
+    'shares one PostgreSQL between two processes, delivering every export exactly once',
+    async () => {
+      let database: TestDatabase | undefined;
+      const target = new RecordingServer();
+      target.respond = () => new Promise((resolve) => setTimeout(() => resolve(200), 5));
+      await target.start();
+      try {
+        database = await createPostgresDatabase();
+        const env = { DATABASE_URL: database.url, RELAY_POLL_INTERVAL_MS: '20' };
+        const [a, b] = [await start(env), await start(env)];
+        const { connection } = await connectAndSubscribe(
+          a.url,
+          `${target.url}/hooks/standard/1/shared/`,
+        );
+
+        const uuids = Array.from({ length: 50 }, (_, index) => `shared-${index}`);
+        await Promise.all(
+          uuids.map(async (uuid, index) => {
+            const relay = index % 2 === 0 ? a : b;
+            const response = await fetch(`${relay.url}/hooks/jazzhr/${connection.id}`, {
+              method: 'POST',
+              headers: jazzhrHeaders(EXPORT_BODY, connection.secret, uuid),
+              body: EXPORT_BODY,
+            });
+            expect(response.status).toBe(200);
+          }),
+        );
+        await target.waitFor(50);
+        for (let waited = 0; waited < 100; waited += 1) {
+          const [row] = await database.query(
+            "SELECT COUNT(*)::int AS n FROM deliveries WHERE status = 'delivered'",
+          );
+          if (row!.n === 50) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 300));
+
+        const perUuid = new Map<string, number>();
+        for (const request of target.received) {
+          const uuid = String(request.headers['x-jazzhr-uuid']);
+          perUuid.set(uuid, (perUuid.get(uuid) ?? 0) + 1);
+        }
+        expect([...perUuid.keys()].sort()).toEqual([...uuids].sort());
+        expect([...perUuid.values()].every((count) => count === 1)).toBe(true);
+        expect(target.received).toHaveLength(50);
+        const attempts = (relay: RelayProcess) =>
+          relay.logs.filter((line) => line.msg === 'delivery attempt').length;
+        expect(attempts(a) + attempts(b)).toBe(50);
+        expect(attempts(a)).toBeGreaterThan(0);
+        expect(attempts(b)).toBeGreaterThan(0);
+      } finally {
+        for (const relay of running.splice(0)) {
+          relay.child.kill('SIGTERM');
+          await relay.exited;
+        }
+        await target.stop();
+        await database?.drop();
+      }
+    },
+  );
+});

@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../../..');
+export const MAIN_JS = join(ROOT, 'dist/src/relay/main.js');
+
+/** Process tests run the compiled relay; fail loudly rather than test stale JavaScript. */
+export function assertBuilt(): void {
+  const newestSource = newest(join(ROOT, 'src/relay'), '.ts');
+  let built = 0;
+  try {
+    built = statSync(MAIN_JS).mtimeMs;
+  } catch {
+    // Reported below.
+  }
+  if (built < newestSource) {
+    throw new Error(
+      'dist/ is missing or older than src/relay: run `npx tsc -p tsconfig.build.json` first (npm test does).',
+    );
+  }
+}
+
+function newest(dir: string, extension: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) latest = Math.max(latest, newest(path, extension));
+    else if (entry.name.endsWith(extension)) latest = Math.max(latest, statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+export interface RelayProcess {
+  child: ChildProcess;
+  url: string;
+  logs: Array<Record<string, unknown>>;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  waitForLog(
+    predicate: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<void>;
+}
+
+/** Starts `node dist/src/relay/main.js` and resolves once it is listening. */
+export async function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
+  const child = spawn(process.execPath, [MAIN_JS], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', RELAY_HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  let stderr = '';
+  let buffered = '';
+  const listeners = new Set<() => void>();
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines)
+      if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+    for (const listener of listeners) listener();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => {
+      for (const listener of listeners) listener();
+      resolve({ code, signal });
+    }),
+  );
+  const waitForLog = (predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 20_000) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (logs.some(predicate)) {
+          finish();
+          resolve();
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          finish();
+          reject(new Error(`relay exited (${child.exitCode ?? child.signalCode}): ${stderr}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`no matching log line within ${timeoutMs} ms; stderr: ${stderr}`));
+      }, timeoutMs);
+      const finish = () => {
+        clearTimeout(timer);
+        listeners.delete(check);
+      };
+      listeners.add(check);
+      check();
+    });
+  const relay: RelayProcess = { child, url: '', logs, stderr: () => stderr, exited, waitForLog };
+  await waitForLog((line) => line.msg === 'relay listening');
+  relay.url = `http://127.0.0.1:${logs.find((line) => line.msg === 'relay listening')!.port as number}`;
+  return relay;
+}
