@@ -65,6 +65,8 @@ export interface RelayServerDeps {
 
 interface Route {
   method: string;
+  /** For logs: the path with its parameters named. */
+  path: string;
   pattern: RegExp;
   handle: (req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void>;
 }
@@ -259,6 +261,7 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
   const routes: Route[] = [
     {
       method: 'GET',
+      path: '/healthz',
       pattern: /^\/healthz$/,
       handle: async (_req, res) => {
         await store.ping();
@@ -267,11 +270,13 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
     },
     {
       method: 'POST',
+      path: '/hooks/jazzhr/:connection_id',
       pattern: /^\/hooks\/jazzhr\/([^/]+)$/,
       handle: ingest,
     },
     {
       method: 'POST',
+      path: '/v1/connections',
       pattern: /^\/v1\/connections$/,
       handle: async (req, res) => {
         sendJson(res, 200, connectionResponse(await authenticate(req)));
@@ -279,6 +284,7 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
     },
     {
       method: 'POST',
+      path: '/v1/connections/:id/rotate-secret',
       pattern: /^\/v1\/connections\/([^/]+)\/rotate-secret$/,
       handle: async (req, res, [id]) => {
         await ownConnection(req, id!);
@@ -296,6 +302,7 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
     },
     {
       method: 'GET',
+      path: '/v1/connections/:id/exports',
       pattern: /^\/v1\/connections\/([^/]+)\/exports$/,
       handle: async (req, res, [id], url) => {
         const connection = await ownConnection(req, id!);
@@ -318,6 +325,7 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
     },
     {
       method: 'GET',
+      path: '/v1/connections/:id/deliveries',
       pattern: /^\/v1\/connections\/([^/]+)\/deliveries$/,
       handle: async (req, res, [id], url) => {
         const connection = await ownConnection(req, id!);
@@ -359,6 +367,7 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
     },
     {
       method: 'POST',
+      path: '/v1/deliveries/:id/retry',
       pattern: /^\/v1\/deliveries\/([^/]+)\/retry$/,
       handle: async (req, res, [id]) => {
         const connection = await authenticate(req);
@@ -386,6 +395,7 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
     },
     {
       method: 'POST',
+      path: '/v1/subscriptions',
       pattern: /^\/v1\/subscriptions$/,
       handle: async (req, res) => {
         const connection = await authenticate(req);
@@ -430,6 +440,7 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
     },
     {
       method: 'DELETE',
+      path: '/v1/subscriptions/:id',
       pattern: /^\/v1\/subscriptions\/([^/]+)$/,
       handle: async (req, res, [id]) => {
         const connection = await authenticate(req);
@@ -456,7 +467,7 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
       .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
       .filter((candidate) => candidate.match !== null);
     const found = matching.find(({ route }) => route.method === req.method);
-    const routeName = found ? `${found.route.method} ${found.route.pattern.source}` : 'unmatched';
+    const routeName = found ? `${found.route.method} ${found.route.path}` : 'unmatched';
 
     const work = found
       ? found.route.handle(req, res, found.match!.slice(1).map(decodeSegment), url)

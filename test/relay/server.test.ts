@@ -782,6 +782,13 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     );
     expect(lines).toContainEqual(
       expect.objectContaining({
+        msg: 'request',
+        route: 'POST /hooks/jazzhr/:connection_id',
+        status: 401,
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
         msg: 'delivery attempt',
         subscription_id: subscription.id,
         status_code: 503,
