@@ -34,15 +34,24 @@ const normaliseName = (name: string): string =>
 /** `prospect_20160512184407_…` carries its creation time; ids without one sort last. */
 const creationStamp = (id: string): string => /_(\d{14})_/.exec(id)?.[1] ?? '';
 
-/** True for the client's error for a record JazzHR does not have (HTTP 404 or an empty answer). */
-export function isNotFoundError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+/** The code of a Zapier error (`z.errors.Error` keeps message, code and status as JSON). */
+export function zapierErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
   try {
-    return (JSON.parse(error.message) as { code?: unknown }).code === 'jazzhr_not_found';
+    const { code } = JSON.parse(error.message) as { code?: unknown };
+    return typeof code === 'string' ? code : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+/** True for the client's error for a record JazzHR does not have (HTTP 404 or an empty answer). */
+export const isNotFoundError = (error: unknown): boolean =>
+  zapierErrorCode(error) === 'jazzhr_not_found';
+
+/** True when a POST got no usable answer (5xx, network): JazzHR may or may not have saved it. */
+export const isUnconfirmedWrite = (error: unknown): boolean =>
+  zapierErrorCode(error) === 'jazzhr_unavailable';
 
 /** Exact first+last name matches first, then newest (by id timestamp, then apply date). */
 function rankCandidates(

@@ -24,7 +24,7 @@ const OLD_JANE = prospectId('20230105080000', 'OLDJANEOLDJANE00');
 const NEW_JANE = prospectId('20240105080000', 'NEWJANENEWJANE00');
 const JANET = prospectId('20240601080000', 'JANETJANETJANET0');
 
-function listPage(path: string, page: number, body: unknown) {
+function listPage(path: string, page: number, body: nock.Body) {
   return jazzhrApi().get(`${path}/page/${page}`).query({ apikey: API_KEY }).reply(200, body);
 }
 function detail(id: string, email: string, first = 'Jane', last = 'Doe') {
