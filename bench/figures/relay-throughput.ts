@@ -361,6 +361,7 @@ function rowsFor(
       whyNoValue: noLags,
       details: {
         samples: figures.lagsPaced.length,
+        minMs: ms(quantile(figures.lagsPaced, 0)),
         atFullLoadP50: ms(quantile(figures.lagsSaturated, 0.5)),
       },
     }),
@@ -374,6 +375,7 @@ function rowsFor(
       whyNoValue: noLags,
       details: {
         samples: figures.lagsPaced.length,
+        minMs: ms(quantile(figures.lagsPaced, 0)),
         atFullLoadP99: ms(quantile(figures.lagsSaturated, 0.99)),
       },
     }),
