@@ -12,6 +12,10 @@ import applicantList from './src/triggers/applicant_list';
 import jobList from './src/triggers/job_list';
 import userList from './src/triggers/user_list';
 import workflowStepList from './src/triggers/workflow_step_list';
+import createApplicant from './src/creates/create_applicant';
+import addApplicantToJob from './src/creates/add_applicant_to_job';
+import createNote from './src/creates/create_note';
+import findApplicant from './src/searches/find_applicant';
 
 export default defineApp({
   version: packageJson.version,
@@ -31,6 +35,23 @@ export default defineApp({
     [newHire.key]: newHire,
     [candidateExported.key]: candidateExported,
   },
-  creates: {},
-  searches: {},
+  creates: {
+    [createApplicant.key]: createApplicant,
+    [addApplicantToJob.key]: addApplicantToJob,
+    [createNote.key]: createNote,
+  },
+  searches: {
+    [findApplicant.key]: findApplicant,
+  },
+  searchOrCreates: {
+    [findApplicant.key]: {
+      key: findApplicant.key,
+      display: {
+        label: 'Find or Create Applicant',
+        description: 'Finds an applicant by email and name, and creates them when none is found.',
+      },
+      search: findApplicant.key,
+      create: createApplicant.key,
+    },
+  },
 });
