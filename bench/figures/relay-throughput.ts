@@ -197,7 +197,7 @@ interface StoreFigures {
 }
 
 async function measureRelay(
-  store: string,
+  logFile: string,
   databaseUrl: string,
   jazzhrApiUrl: string,
   body: string,
@@ -222,6 +222,7 @@ async function measureRelay(
       },
       ready: { healthUrl: `${base}/healthz` },
       timeoutMs: 30_000,
+      logFile,
     });
     const connection = await relayJson(`${base}/v1/connections`, { method: 'POST' });
     const subscription = await relayJson(`${base}/v1/subscriptions`, {
@@ -428,7 +429,7 @@ export async function relayThroughput(options: RelayOptions): Promise<Row[]> {
     try {
       const bare = await measureBare(body, bareSignature, options);
       const sqlite = await measureRelay(
-        'SQLite',
+        join(dir, 'relay-sqlite.log'),
         `sqlite:${join(dir, 'relay.sqlite')}`,
         standin.apiUrl,
         body,
@@ -446,7 +447,7 @@ export async function relayThroughput(options: RelayOptions): Promise<Row[]> {
       } else {
         const bare = await measureBare(body, bareSignature, options);
         const postgres = await measureRelay(
-          'PostgreSQL',
+          join(dir, 'relay-postgres.log'),
           cluster.url,
           standin.apiUrl,
           body,

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 
@@ -47,28 +48,44 @@ export interface StartOptions {
   /** Ready when the child prints {"listening": port}, or when this URL answers 200. */
   ready: { announce: true } | { healthUrl: string };
   timeoutMs?: number;
+  /**
+   * Sends the child's stdout and stderr to this file instead of a pipe to this process. A
+   * chatty server (one JSON log line per request) writing into a pipe blocks whenever this
+   * process, busy generating load, is slow to read it: on Linux, writes to a pipe from
+   * process.stdout are synchronous. A file absorbs them the way a log collector would.
+   */
+  logFile?: string;
 }
 
 /** Starts `node script` as a separate process and waits until it is ready to serve. */
 export async function startNode(script: string, options: StartOptions): Promise<Child> {
+  if (options.logFile && 'announce' in options.ready)
+    throw new Error('startNode: a child that announces its port must write to a pipe, not logFile');
+  const logFd = options.logFile ? openSync(options.logFile, 'a') : undefined;
   const child = spawn(process.execPath, [script], {
     env: childProcessEnv(options.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'],
   });
+  if (logFd !== undefined) closeSync(logFd);
   const lines: string[] = [];
   const keep = (line: string) => {
     lines.push(line);
     if (lines.length > 30) lines.shift();
   };
   let announced: number | undefined;
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    keep(line);
-    if (announced === undefined && line.startsWith('{"listening"')) {
-      announced = (JSON.parse(line) as { listening: number }).listening;
-    }
-  });
-  createInterface({ input: child.stderr! }).on('line', keep);
-  const tail = () => lines.join('\n');
+  if (child.stdout && child.stderr) {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      keep(line);
+      if (announced === undefined && line.startsWith('{"listening"')) {
+        announced = (JSON.parse(line) as { listening: number }).listening;
+      }
+    });
+    createInterface({ input: child.stderr }).on('line', keep);
+  }
+  const tail = () =>
+    options.logFile
+      ? readFileSync(options.logFile, 'utf8').trimEnd().split('\n').slice(-30).join('\n')
+      : lines.join('\n');
 
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   let port = 0;
