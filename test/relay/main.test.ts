@@ -64,6 +64,8 @@ describe('relay process', () => {
         DATABASE_URL: 'mysql://root:hunter2@db/x',
       },
       encoding: 'utf8',
+      // A hung child would block this worker for good: spawnSync stops the event loop.
+      timeout: 20_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Invalid relay configuration');
@@ -81,6 +83,8 @@ describe('relay process', () => {
         DATABASE_URL: 'postgres://relay:hunter2@127.0.0.1:1/relay',
       },
       encoding: 'utf8',
+      // A hung child would block this worker for good: spawnSync stops the event loop.
+      timeout: 20_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('could not open the PostgreSQL database');
