@@ -3,18 +3,21 @@ import {
   copyFileSync,
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
+  readFileSync,
   readdirSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { measured, notMeasured, type Row } from '../lib/results';
 import { median, round } from '../lib/stats';
 import { fromRoot, ROOT } from '../lib/paths';
+import { zipEntryNames } from '../lib/zip';
 import { childProcessEnv } from '../lib/zapier-test-mode';
 
 /**
@@ -77,6 +80,12 @@ function importTimes(runs: number): { app: ImportSample[]; core: ImportSample[] 
   return { app, core };
 }
 
+/** package.json's main, as the zip spells paths: `dist/index.js`. */
+function packageMain(): string {
+  const { main } = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { main?: string };
+  return (main ?? 'index.js').replace(/^\.\//, '');
+}
+
 function newestMtime(path: string): number {
   const stats = statSync(path);
   if (!stats.isDirectory()) return stats.mtimeMs;
@@ -109,51 +118,85 @@ function zapierBuild(dir: string): void {
   }
 }
 
+interface BuiltZip {
+  bytes: number;
+  entries: string[];
+}
+
+const readZip = (path: string): BuiltZip => ({
+  bytes: statSync(path).size,
+  entries: zipEntryNames(path),
+});
+
 /** build/build.zip of the app, rebuilt when missing or older than what it packs. */
-function appZipBytes(): { bytes: number; rebuilt: boolean } {
+function appZip(): BuiltZip & { rebuilt: boolean } {
   const zip = fromRoot('build', 'build.zip');
   const inputs = [fromRoot('dist'), fromRoot('package.json'), fromRoot('.zapierapprc')];
   const stale =
     !existsSync(zip) || inputs.some((input) => newestMtime(input) > statSync(zip).mtimeMs);
   if (stale) zapierBuild(ROOT);
-  return { bytes: statSync(zip).size, rebuilt: stale };
+  return { ...readZip(zip), rebuilt: stale };
 }
 
-/** A minimal app that has only zapier-platform-core, built by the same CLI in a temp dir. */
-function minimalZipBytes(): number {
-  const dir = mkdtempSync(join(tmpdir(), 'jazzhr-bench-minimal-'));
+/**
+ * Builds, with the same CLI and .zapierapprc, an app made of `files` (path → contents) and
+ * `copied` paths from this repository, in a temp dir with node_modules hard-linked in.
+ */
+function zipOfTempApp(files: Record<string, string>, copied: string[]): BuiltZip {
+  const dir = mkdtempSync(join(tmpdir(), 'jazzhr-bench-app-'));
   try {
-    writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify({
+    // Without this the CLI would put all of node_modules into source.zip.
+    writeFileSync(join(dir, '.gitignore'), 'node_modules/\nbuild/\n');
+    copyFileSync(fromRoot('.zapierapprc'), join(dir, '.zapierapprc'));
+    for (const [path, contents] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), contents);
+    }
+    for (const path of copied) cpSync(fromRoot(path), join(dir, path), { recursive: true });
+    // Hard links: a full copy without the bytes. A symlink would not do, the CLI zips real paths.
+    const linked = spawnSync('cp', ['-al', fromRoot('node_modules'), join(dir, 'node_modules')]);
+    if (linked.status !== 0) {
+      rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
+      cpSync(fromRoot('node_modules'), join(dir, 'node_modules'), {
+        recursive: true,
+        verbatimSymlinks: true,
+      });
+    }
+    zapierBuild(dir);
+    return readZip(join(dir, 'build', 'build.zip'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An app that has only zapier-platform-core: the size baseline. */
+const minimalZip = (): BuiltZip =>
+  zipOfTempApp(
+    {
+      'package.json': JSON.stringify({
         name: 'bench-minimal-app',
         version: '1.0.0',
         private: true,
         main: 'index.js',
         dependencies: { 'zapier-platform-core': '19.1.0' },
       }),
-    );
-    writeFileSync(
-      join(dir, 'index.js'),
-      "const zapier = require('zapier-platform-core');\n" +
+      'index.js':
+        "const zapier = require('zapier-platform-core');\n" +
         "module.exports = { version: require('./package.json').version, platformVersion: zapier.version, triggers: {}, searches: {}, creates: {} };\n",
-    );
-    // Without this the CLI would put all of node_modules into source.zip.
-    writeFileSync(join(dir, '.gitignore'), 'node_modules/\nbuild/\n');
-    copyFileSync(fromRoot('.zapierapprc'), join(dir, '.zapierapprc'));
-    // Hard links: a full copy without the bytes. A symlink would not do, the CLI zips real paths.
-    const linked = spawnSync('cp', ['-al', fromRoot('node_modules'), join(dir, 'node_modules')]);
-    if (linked.status !== 0)
-      cpSync(fromRoot('node_modules'), join(dir, 'node_modules'), {
-        recursive: true,
-        verbatimSymlinks: true,
-      });
-    zapierBuild(dir);
-    return statSync(join(dir, 'build', 'build.zip')).size;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+    },
+    [],
+  );
+
+/**
+ * This app as it would be zipped with a root index.js that requires package.json's main:
+ * for a CommonJS app the CLI starts its file detection (and zapierwrapper.js its require)
+ * at the root index.js, and packs nothing else of the app's own code.
+ */
+const zipWithRootIndex = (main: string): BuiltZip =>
+  zipOfTempApp({ 'index.js': `module.exports = require('./${main}');\n` }, [
+    'package.json',
+    ...['index.js', 'package.json', 'src'].map((name) => join('dist', name)),
+  ]);
 
 export async function coldStart(options: ColdStartOptions): Promise<Row[]> {
   const rows: Row[] = [];
@@ -187,20 +230,44 @@ export async function coldStart(options: ColdStartOptions): Promise<Row[]> {
     rows.push(notMeasured(FIGURE, 'import time of dist/index.js', (error as Error).message, GOAL));
   }
   try {
-    const app = appZipBytes();
-    const minimal = minimalZipBytes();
-    rows.push(
+    const app = appZip();
+    const minimal = minimalZip();
+    const main = packageMain();
+    const kib = (bytes: number) => round(bytes / 1024, 4);
+    const zipRow = (metric: string, zip: BuiltZip, details: Record<string, unknown>) =>
       measured({
         figure: FIGURE,
-        metric: 'build/build.zip size',
+        metric,
         unit: 'KiB',
-        value: round(app.bytes / 1024, 4),
-        baseline: round(minimal / 1024, 4),
+        value: kib(zip.bytes),
+        baseline: kib(minimal.bytes),
         baselineLabel: 'app with only zapier-platform-core',
         goal: GOAL,
-        details: { appBytes: app.bytes, minimalBytes: minimal, appZipRebuilt: app.rebuilt },
-      }),
-    );
+        details: {
+          bytes: zip.bytes,
+          files: zip.entries.length,
+          minimalBytes: minimal.bytes,
+          ...details,
+        },
+      });
+    if (app.entries.includes(main)) {
+      rows.push(zipRow('build/build.zip size', app, { rebuilt: app.rebuilt }));
+    } else {
+      rows.push(
+        notMeasured(
+          FIGURE,
+          'build/build.zip size',
+          `build/build.zip (${kib(app.bytes)} KiB) holds none of the app's code: ${main} is missing, because the CLI packs what zapierwrapper.js and a root index.js require, and there is no root index.js`,
+          GOAL,
+          { bytes: app.bytes, files: app.entries.length, rebuilt: app.rebuilt },
+        ),
+        zipRow(
+          `build.zip with a root index.js requiring ${main} (temp copy)`,
+          zipWithRootIndex(main),
+          {},
+        ),
+      );
+    }
   } catch (error) {
     rows.push(notMeasured(FIGURE, 'build/build.zip size', (error as Error).message, GOAL));
   }
