@@ -53,10 +53,12 @@ function commit(): string {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
       cwd: fromRoot(),
       encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
     }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
       cwd: fromRoot(),
       encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
     }).trim();
     return dirty ? `${head}+uncommitted` : head;
   } catch {
