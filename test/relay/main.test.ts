@@ -9,6 +9,11 @@ import { join } from 'node:path';
 import { createPostgresDatabase, postgresAvailable, type TestDatabase } from './support/databases';
 import { MAIN_JS, assertBuilt, spawnRelay, type RelayProcess } from './support/process';
 import { EXPORT_BODY, hmacHex, jazzhrHeaders } from './support/relay';
+import {
+  connectionResponse,
+  exportsResponse,
+  subscriptionResponse,
+} from '../../src/relay/protocol';
 import { RecordingServer, VALID_API_KEY, startFakeJazzHR } from './support/servers';
 
 const auth = { authorization: `Bearer ${VALID_API_KEY}` };
@@ -44,16 +49,16 @@ describe('relay process', () => {
   }
 
   async function connectAndSubscribe(relayUrl: string, targetUrl: string) {
-    const connection = await (
-      await fetch(`${relayUrl}/v1/connections`, { method: 'POST', headers: auth })
-    ).json();
+    const connection = connectionResponse.parse(
+      await (await fetch(`${relayUrl}/v1/connections`, { method: 'POST', headers: auth })).json(),
+    );
     const response = await fetch(`${relayUrl}/v1/subscriptions`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ connection_id: connection.id, target_url: targetUrl }),
     });
     expect(response.status).toBe(201);
-    return { connection, subscription: await response.json() };
+    return { connection, subscription: subscriptionResponse.parse(await response.json()) };
   }
 
   it('refuses a bad configuration with a clear message and exit code 1', () => {
@@ -135,9 +140,11 @@ describe('relay process', () => {
       'x-jazzhr-uuid': 'u-survives-sigkill',
       'x-jazzhr-signature': hmacHex(EXPORT_BODY, subscription.secret),
     });
-    const exports = await (
-      await fetch(`${second.url}/v1/connections/${connection.id}/exports`, { headers: auth })
-    ).json();
+    const exports = exportsResponse.parse(
+      await (
+        await fetch(`${second.url}/v1/connections/${connection.id}/exports`, { headers: auth })
+      ).json(),
+    );
     expect(exports.exports.map((item: { uuid: string }) => item.uuid)).toEqual([
       'u-survives-sigkill',
     ]);

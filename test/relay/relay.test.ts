@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/relay/config';
 import { silentLogger } from '../../src/relay/logger';
 import { startRelay } from '../../src/relay/relay';
 import { EXPORT_BODY, hmacHex, jazzhrHeaders } from './support/relay';
+import { connectionResponse, subscriptionResponse } from '../../src/relay/protocol';
 import { RecordingServer, VALID_API_KEY, startFakeJazzHR } from './support/servers';
 
 describe('startRelay', () => {
@@ -39,20 +40,24 @@ describe('startRelay', () => {
     const relay = await startRelay(config(), { logger: silentLogger });
     try {
       const auth = { authorization: `Bearer ${VALID_API_KEY}` };
-      const connection = await (
-        await fetch(`${relay.url}/v1/connections`, { method: 'POST', headers: auth })
-      ).json();
+      const connection = connectionResponse.parse(
+        await (
+          await fetch(`${relay.url}/v1/connections`, { method: 'POST', headers: auth })
+        ).json(),
+      );
       expect(connection.ingest_url).toBe(
         `http://localhost:${new URL(relay.url).port}/hooks/jazzhr/${connection.id}`,
       );
       expect(jazzhr.received).toHaveLength(1);
-      const subscription = await (
-        await fetch(`${relay.url}/v1/subscriptions`, {
-          method: 'POST',
-          headers: { ...auth, 'content-type': 'application/json' },
-          body: JSON.stringify({ connection_id: connection.id, target_url: `${target.url}/zap` }),
-        })
-      ).json();
+      const subscription = subscriptionResponse.parse(
+        await (
+          await fetch(`${relay.url}/v1/subscriptions`, {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: JSON.stringify({ connection_id: connection.id, target_url: `${target.url}/zap` }),
+          })
+        ).json(),
+      );
       const ingested = await fetch(`${relay.url}/hooks/jazzhr/${connection.id}`, {
         method: 'POST',
         headers: jazzhrHeaders(EXPORT_BODY, connection.secret, 'u-start'),
@@ -79,7 +84,7 @@ describe('startRelay', () => {
         method: 'POST',
         headers: { authorization: `Bearer ${VALID_API_KEY}` },
       });
-      expect((await response.json()).ingest_url).toMatch(
+      expect(connectionResponse.parse(await response.json()).ingest_url).toMatch(
         /^https:\/\/relay\.example\.com\/hooks\/jazzhr\/con_/,
       );
     } finally {
