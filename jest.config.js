@@ -1,7 +1,12 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // The node environment, plus putting back after each file what nock and Zapier patch on
+  // the http modules a worker's files share (see the file).
+  testEnvironment: '<rootDir>/test/support/http-isolation-environment.ts',
   roots: ['<rootDir>/test'],
+  // TypeScript first: `import app from '../index'` must load index.ts, not the root index.js
+  // that hands Zapier the compiled dist/ build.
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'jsx', 'json', 'node'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
