@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 
 import type { DeliveryStatus } from '../protocol';
+import { GroupCommit } from './group-commit';
 import {
   CLAIMED_DELIVERY_COLUMNS,
   CONNECTION_COLUMNS,
@@ -68,26 +69,54 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
    CREATE INDEX deliveries_by_subscription ON deliveries (subscription_id) WHERE status = 'pending';
    CREATE INDEX deliveries_by_connection ON deliveries (connection_id, status, updated_at DESC);`,
+  // A claim reads back the rows it just leased by token. Only leased rows carry one, so the
+  // partial index stays as small as the work in flight while the table grows.
+  `CREATE INDEX deliveries_leased ON deliveries (lease_token) WHERE lease_token IS NOT NULL;`,
 ];
 
+interface FinishInput {
+  id: string;
+  leaseToken: string;
+  now: number;
+  outcome: AttemptOutcome;
+}
+
 /**
- * The embedded store. WAL with synchronous=FULL: a commit is on disk before the relay
- * answers 2xx, so an acknowledged export survives a crash of the process or the machine.
+ * The embedded store, on two connections to one WAL file.
+ *
+ * `db` (synchronous=FULL) holds everything a client is answered about: a commit is on disk
+ * before the relay answers 2xx, so an acknowledged export survives a crash of the process or
+ * the machine. Ingests are group-committed: exports that arrive while a commit is flushing
+ * share the next transaction, so one flush serves many exports and durability is unchanged.
+ *
+ * `deliveryDb` (synchronous=NORMAL) holds only delivery bookkeeping: claims (leases) and
+ * attempt outcomes, which would otherwise cost two more flushes per export. In WAL mode a
+ * NORMAL commit is still atomic and survives the process dying (SIGKILL included: it is in
+ * the OS's cache); only a power loss or OS crash can undo the last few, and the next FULL
+ * commit on `db` flushes them too, since both write the same WAL. Undoing a claim or an
+ * outcome means a delivery is sent again, which at-least-once delivery allows (the trigger
+ * dedupes on the export's UUID); it can never lose or alter an acknowledged export.
+ *
  * Write transactions start IMMEDIATE (taking the write lock first) so that two processes
- * sharing the file still never lease one delivery twice.
+ * sharing the file still never lease one delivery twice. Every transaction runs without
+ * awaiting, so the two connections of one process never wait on each other.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: DatabaseSync;
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly deliveryDb: DatabaseSync;
+  private readonly statements = new Map<DatabaseSync, Map<string, StatementSync>>();
+  private readonly ingests: GroupCommit<NewExport, IngestResult>;
+  private readonly finishes: GroupCommit<FinishInput, boolean>;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new DatabaseSync(path);
-    this.db.exec('PRAGMA busy_timeout = 5000');
-    this.db.exec('PRAGMA journal_mode = WAL');
-    this.db.exec('PRAGMA synchronous = FULL');
-    this.db.exec('PRAGMA foreign_keys = ON');
+    const inMemory = path === ':memory:';
+    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+    this.db = openConnection(path, 'FULL');
+    // A second ':memory:' connection would be another, empty database.
+    this.deliveryDb = inMemory ? this.db : openConnection(path, 'NORMAL');
+    this.ingests = new GroupCommit(this.db, (input) => this.insertExport(input));
+    this.finishes = new GroupCommit(this.deliveryDb, (input) => this.recordAttempt(input));
   }
 
   async migrate(): Promise<void> {
@@ -109,7 +138,11 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.isOpen) this.db.close();
+    if (!this.db.isOpen) return;
+    this.ingests.flush();
+    this.finishes.flush();
+    if (this.deliveryDb !== this.db) this.deliveryDb.close();
+    this.db.close();
   }
 
   async ping(): Promise<void> {
@@ -181,52 +214,58 @@ export class SqliteStore implements Store {
   }
 
   async deactivateSubscription(id: string, reason: string, now: number): Promise<boolean> {
-    return this.transaction(() => this.deactivate(id, reason, now));
+    return this.transaction(() => this.deactivate(this.db, id, reason, now));
   }
 
-  private deactivate(id: string, reason: string, now: number): boolean {
+  private deactivate(db: DatabaseSync, id: string, reason: string, now: number): boolean {
     const changed = this.statement(
       `UPDATE subscriptions SET active = 0, deactivated_reason = COALESCE(deactivated_reason, ?), updated_at = ?
        WHERE id = ?`,
+      db,
     ).run(reason, now, id).changes;
     if (Number(changed) === 0) return false;
     this.statement(
       `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, lease_token = NULL, lease_until = NULL,
          last_error = COALESCE(last_error, ?), updated_at = ?
        WHERE subscription_id = ? AND status = 'pending'`,
+      db,
     ).run(`subscription deactivated: ${reason}`, now, id);
     return true;
   }
 
-  async ingestExport(input: NewExport): Promise<IngestResult> {
-    return this.transaction(() => {
-      const inserted = this.statement(
-        `INSERT INTO exports (connection_id, uuid, event, headers, body, received_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (connection_id, uuid) DO NOTHING RETURNING id`,
-      ).get(
-        input.connectionId,
-        input.uuid,
-        input.event,
-        JSON.stringify(input.headers),
-        input.body,
-        input.receivedAt,
-      );
-      if (!inserted) return { stored: false, deliveries: 0 };
-      const queued = this.statement(
-        `INSERT INTO deliveries (id, export_id, subscription_id, connection_id, status, attempts, next_attempt_at,
-           give_up_after, created_at, updated_at)
-         SELECT 'dlv_' || lower(hex(randomblob(16))), ?, id, connection_id, 'pending', 0, ?, ?, ?, ?
-         FROM subscriptions WHERE connection_id = ? AND active = 1`,
-      ).run(
-        Number(inserted.id),
-        input.receivedAt,
-        input.giveUpAfter,
-        input.receivedAt,
-        input.receivedAt,
-        input.connectionId,
-      );
-      return { stored: true, deliveries: Number(queued.changes) };
-    });
+  /** Resolves once the transaction holding this export has committed (see GroupCommit). */
+  ingestExport(input: NewExport): Promise<IngestResult> {
+    return this.ingests.submit(input);
+  }
+
+  /** One export, inside its group's transaction: a uuid repeated within one group is still a duplicate. */
+  private insertExport(input: NewExport): IngestResult {
+    const inserted = this.statement(
+      `INSERT INTO exports (connection_id, uuid, event, headers, body, received_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (connection_id, uuid) DO NOTHING RETURNING id`,
+    ).get(
+      input.connectionId,
+      input.uuid,
+      input.event,
+      JSON.stringify(input.headers),
+      input.body,
+      input.receivedAt,
+    );
+    if (!inserted) return { stored: false, deliveries: 0 };
+    const queued = this.statement(
+      `INSERT INTO deliveries (id, export_id, subscription_id, connection_id, status, attempts, next_attempt_at,
+         give_up_after, created_at, updated_at)
+       SELECT 'dlv_' || lower(hex(randomblob(16))), ?, id, connection_id, 'pending', 0, ?, ?, ?, ?
+       FROM subscriptions WHERE connection_id = ? AND active = 1`,
+    ).run(
+      Number(inserted.id),
+      input.receivedAt,
+      input.giveUpAfter,
+      input.receivedAt,
+      input.receivedAt,
+      input.connectionId,
+    );
+    return { stored: true, deliveries: Number(queued.changes) };
   }
 
   async recentExports(connectionId: string, limit: number) {
@@ -282,67 +321,86 @@ export class SqliteStore implements Store {
            SELECT id FROM deliveries
            WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
            ORDER BY next_attempt_at LIMIT ?)`,
+        this.deliveryDb,
       ).run(input.leaseToken, input.leaseUntil, input.now, input.now, input.limit);
       return this.statement(
         `SELECT ${CLAIMED_DELIVERY_COLUMNS} FROM deliveries d
          JOIN exports e ON e.id = d.export_id JOIN subscriptions s ON s.id = d.subscription_id
          WHERE d.lease_token = ? ORDER BY d.next_attempt_at`,
+        this.deliveryDb,
       )
         .all(input.leaseToken)
         .map((row) => claimedDeliveryRecord.parse(row));
-    });
+    }, this.deliveryDb);
   }
 
-  async finishAttempt(input: {
-    id: string;
-    leaseToken: string;
-    now: number;
-    outcome: AttemptOutcome;
-  }) {
-    const { outcome } = input;
-    return this.transaction(() => {
-      const status =
-        outcome.kind === 'retry' ? 'pending' : outcome.kind === 'gone' ? 'cancelled' : outcome.kind;
-      const subscription = this.statement(
-        `UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_token = NULL,
-           lease_until = NULL, last_status_code = ?, last_error = ?, updated_at = ?
-         WHERE id = ? AND lease_token = ? AND status = 'pending' RETURNING subscription_id AS "subscriptionId"`,
-      ).get(
-        status,
-        outcome.kind === 'retry' ? outcome.nextAttemptAt : null,
-        outcome.statusCode,
-        outcome.kind === 'delivered' ? null : outcome.error,
-        input.now,
-        input.id,
-        input.leaseToken,
+  /** Outcomes recorded in one turn of the event loop share a transaction on the delivery connection. */
+  finishAttempt(input: FinishInput): Promise<boolean> {
+    return this.finishes.submit(input);
+  }
+
+  private recordAttempt({ id, leaseToken, now, outcome }: FinishInput): boolean {
+    const status =
+      outcome.kind === 'retry' ? 'pending' : outcome.kind === 'gone' ? 'cancelled' : outcome.kind;
+    const subscription = this.statement(
+      `UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_token = NULL,
+         lease_until = NULL, last_status_code = ?, last_error = ?, updated_at = ?
+       WHERE id = ? AND lease_token = ? AND status = 'pending' RETURNING subscription_id AS "subscriptionId"`,
+      this.deliveryDb,
+    ).get(
+      status,
+      outcome.kind === 'retry' ? outcome.nextAttemptAt : null,
+      outcome.statusCode,
+      outcome.kind === 'delivered' ? null : outcome.error,
+      now,
+      id,
+      leaseToken,
+    );
+    if (!subscription) return false;
+    if (outcome.kind === 'gone') {
+      this.deactivate(
+        this.deliveryDb,
+        String(subscription.subscriptionId),
+        'target answered 410 Gone',
+        now,
       );
-      if (!subscription) return false;
-      if (outcome.kind === 'gone') {
-        this.deactivate(String(subscription.subscriptionId), 'target answered 410 Gone', input.now);
-      }
-      return true;
-    });
+    }
+    return true;
   }
 
   /** Prepared once per connection: ingest runs the same few statements for every export. */
-  private statement(sql: string): StatementSync {
-    let statement = this.statements.get(sql);
+  private statement(sql: string, db: DatabaseSync = this.db): StatementSync {
+    let prepared = this.statements.get(db);
+    if (!prepared) {
+      prepared = new Map();
+      this.statements.set(db, prepared);
+    }
+    let statement = prepared.get(sql);
     if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
+      statement = db.prepare(sql);
+      prepared.set(sql, statement);
     }
     return statement;
   }
 
-  private transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
+  private transaction<T>(work: () => T, db: DatabaseSync = this.db): T {
+    db.exec('BEGIN IMMEDIATE');
     try {
       const result = work();
-      this.db.exec('COMMIT');
+      db.exec('COMMIT');
       return result;
     } catch (error) {
-      this.db.exec('ROLLBACK');
+      db.exec('ROLLBACK');
       throw error;
     }
   }
+}
+
+function openConnection(path: string, synchronous: 'FULL' | 'NORMAL'): DatabaseSync {
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA busy_timeout = 5000');
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec(`PRAGMA synchronous = ${synchronous}`);
+  db.exec('PRAGMA foreign_keys = ON');
+  return db;
 }

@@ -72,11 +72,15 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
   }
 
   it('migrates idempotently, from two stores at once', async () => {
+    const applied = await database.query('SELECT version FROM schema_migrations ORDER BY version');
     const [a, b] = await Promise.all([database.openStore(), database.openStore()]);
     await Promise.all([a.migrate(), b.migrate()]);
     await expect(a.ping()).resolves.toBeUndefined();
-    const versions = await database.query('SELECT version FROM schema_migrations');
-    expect(versions).toHaveLength(1);
+    const versions = await database.query('SELECT version FROM schema_migrations ORDER BY version');
+    expect(versions).toEqual(applied);
+    expect(versions.map((row) => Number(row.version))).toEqual(
+      Array.from({ length: versions.length }, (_, index) => index + 1),
+    );
   });
 
   describe('connections', () => {
@@ -260,6 +264,41 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
       );
       expect(results.filter((result) => result.stored)).toHaveLength(1);
       expect(await store.listDeliveries(connectionId, { limit: 100 })).toHaveLength(1);
+    });
+
+    it('ingests exports arriving together independently: a repeat among them is a duplicate, a failure fails alone', async () => {
+      const { id: connectionId } = await connection();
+      await subscription(connectionId);
+      const results = await Promise.allSettled([
+        store.ingestExport(newExport(connectionId, { uuid: 'batch-a' })),
+        store.ingestExport(newExport(connectionId, { uuid: 'batch-b' })),
+        store.ingestExport(newExport(connectionId, { uuid: 'batch-a' })),
+        // No such connection: this insert breaks a foreign key.
+        store.ingestExport(newExport('con_missing', { uuid: 'batch-orphan' })),
+        store.ingestExport(newExport(connectionId, { uuid: 'batch-c' })),
+      ]);
+      expect(results.map((result) => result.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
+      expect(
+        results.map((result) => (result.status === 'fulfilled' ? result.value : 'failed')),
+      ).toEqual([
+        { stored: true, deliveries: 1 },
+        { stored: true, deliveries: 1 },
+        { stored: false, deliveries: 0 },
+        'failed',
+        { stored: true, deliveries: 1 },
+      ]);
+      const stored = await store.recentExports(connectionId, 100);
+      expect(stored.map((item) => item.uuid).sort()).toEqual(['batch-a', 'batch-b', 'batch-c']);
+      expect(await store.listDeliveries(connectionId, { limit: 100 })).toHaveLength(3);
+      expect(await database.query("SELECT uuid FROM exports WHERE uuid = 'batch-orphan'")).toEqual(
+        [],
+      );
     });
   });
 
