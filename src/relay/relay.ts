@@ -7,7 +7,7 @@ import type { RelayConfig } from './config';
 import {
   DEFAULT_DELIVERY_POLICY,
   DeliveryWorker,
-  sendWithFetch,
+  sendOverHttp,
   type DeliveryPolicy,
   type SendDelivery,
 } from './delivery';
@@ -62,7 +62,7 @@ export async function startRelay(
     store,
     clock,
     random: options.random ?? Math.random,
-    send: options.send ?? sendWithFetch,
+    send: options.send ?? sendOverHttp,
     logger,
     policy,
     allowedTargetHosts: config.allowedTargetHosts,

@@ -1,10 +1,13 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import {
   DEFAULT_DELIVERY_POLICY,
   DeliveryWorker,
   buildDelivery,
   describeSendError,
   retryDelayMs,
-  sendWithFetch,
+  sendOverHttp,
   type DeliveryPolicy,
   type SendDelivery,
 } from '../../src/relay/delivery';
@@ -74,14 +77,14 @@ describe('describeSendError', () => {
   });
 });
 
-describe('sendWithFetch', () => {
+describe('sendOverHttp', () => {
   const target = new RecordingServer();
   beforeAll(() => target.start());
   afterAll(() => target.stop());
 
   it('posts the bytes and headers and reports the status without following redirects', async () => {
     target.respond = () => ({ status: 302, body: {} });
-    const result = await sendWithFetch({
+    const result = await sendOverHttp({
       url: `${target.url}/hook`,
       body: new Uint8Array(EXPORT_BODY),
       headers: { 'X-Test': 'yes' },
@@ -99,7 +102,7 @@ describe('sendWithFetch', () => {
   it('gives up when the target does not answer in time', async () => {
     let release = () => {};
     target.respond = () => new Promise((resolve) => (release = () => resolve(200)));
-    const attempt = sendWithFetch({
+    const attempt = sendOverHttp({
       url: `${target.url}/slow`,
       body: new Uint8Array(2),
       headers: {},
@@ -107,6 +110,78 @@ describe('sendWithFetch', () => {
     });
     await expect(attempt).rejects.toMatchObject({ name: 'TimeoutError' });
     release();
+  });
+
+  it('keeps the connection open between deliveries, reading each answer to its end', async () => {
+    const sockets = new Set<unknown>();
+    const server = createServer((req, res) => {
+      sockets.add(req.socket);
+      req.resume();
+      req.on('end', () =>
+        res.end(JSON.stringify({ status: 'success', padding: 'x'.repeat(50_000) })),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    try {
+      for (let index = 0; index < 3; index += 1) {
+        const result = await sendOverHttp({
+          url,
+          body: new Uint8Array(EXPORT_BODY),
+          headers: {},
+          timeoutMs: 5_000,
+        });
+        expect(result).toEqual({ status: 200 });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(sockets.size).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('reports the status at once, and cuts an answer body that never ends after the timeout', async () => {
+    let socketClosed: Promise<void> = Promise.resolve();
+    const server = createServer((req, res) => {
+      socketClosed = new Promise((resolve) => req.socket.once('close', () => resolve()));
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.write('{"status": "succ');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    try {
+      await expect(
+        sendOverHttp({ url, body: new Uint8Array(2), headers: {}, timeoutMs: 200 }),
+      ).resolves.toEqual({ status: 200 });
+      await socketClosed;
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('rejects with the network error code when nothing listens, and refuses other protocols', async () => {
+    const closed = new RecordingServer();
+    await closed.start();
+    const url = `${closed.url}/hook`;
+    await closed.stop();
+    const refused = sendOverHttp({ url, body: new Uint8Array(2), headers: {}, timeoutMs: 5_000 });
+    await expect(refused).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(describeSendError(await refused.catch((error: unknown) => error), 5_000)).toBe(
+      'could not reach the target (ECONNREFUSED)',
+    );
+    await expect(
+      sendOverHttp({
+        url: 'ftp://127.0.0.1/hook',
+        body: new Uint8Array(2),
+        headers: {},
+        timeoutMs: 5_000,
+      }),
+    ).rejects.toThrow('unsupported protocol ftp:');
   });
 });
 
