@@ -69,6 +69,8 @@ interface Route {
   path: string;
   pattern: RegExp;
   handle: (req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void>;
+  /** The handler logs its own successful answers (with the duration), so the generic request line would repeat it. */
+  logsSuccess?: boolean;
 }
 
 /** The relay's HTTP interface, version 1, plus the JazzHR ingest endpoint. */
@@ -170,6 +172,7 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
   };
 
   const ingest: Route['handle'] = async (req, res, [connectionId]) => {
+    const started = performance.now();
     const connection = await store.connectionById(connectionId!);
     if (!connection) {
       throw notFound(
@@ -195,6 +198,8 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
       logger.info('verify event accepted', {
         connection_id: connection.id,
         secret_index: signature.secretIndex,
+        status: 200,
+        duration_ms: Math.round(performance.now() - started),
       });
       sendJson(res, 200, { ok: true, event } satisfies IngestResponse);
       return;
@@ -247,6 +252,8 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
       deliveries: result.deliveries,
       bytes: body.length,
       secret_index: signature.secretIndex,
+      status: 200,
+      duration_ms: Math.round(performance.now() - started),
     });
     sendJson(res, 200, {
       ok: true,
@@ -273,6 +280,7 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
       path: '/hooks/jazzhr/:connection_id',
       pattern: /^\/hooks\/jazzhr\/([^/]+)$/,
       handle: ingest,
+      logsSuccess: true,
     },
     {
       method: 'POST',
@@ -502,6 +510,7 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
         }
       })
       .finally(() => {
+        if (found?.route.logsSuccess && res.statusCode < 400) return;
         logger.info('request', {
           method: req.method,
           route: routeName,

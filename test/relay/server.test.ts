@@ -775,8 +775,16 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
         msg: 'export received',
         export_uuid: 'u-logged',
         connection_id: connection.id,
+        status: 200,
+        duration_ms: expect.any(Number),
       }),
     );
+    // One line per accepted export: its own, not a second generic request line.
+    expect(
+      lines.filter(
+        (line) => line.msg === 'request' && line.route === 'POST /hooks/jazzhr/:connection_id',
+      ),
+    ).toEqual([expect.objectContaining({ status: 401 })]);
     expect(lines).toContainEqual(
       expect.objectContaining({ msg: 'ingest rejected', reason: 'mismatch' }),
     );
