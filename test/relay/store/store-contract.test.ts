@@ -284,12 +284,18 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
         'rejected',
         'fulfilled',
       ]);
-      expect(
-        results.map((result) => (result.status === 'fulfilled' ? result.value : 'failed')),
-      ).toEqual([
+      const values = results.map((result) =>
+        result.status === 'fulfilled' ? result.value : 'failed',
+      );
+      // Which of the two repeats wins is the database's choice (PostgreSQL races them); one does.
+      expect([values[0], values[2]]).toEqual(
+        expect.arrayContaining([
+          { stored: true, deliveries: 1 },
+          { stored: false, deliveries: 0 },
+        ]),
+      );
+      expect([values[1], values[3], values[4]]).toEqual([
         { stored: true, deliveries: 1 },
-        { stored: true, deliveries: 1 },
-        { stored: false, deliveries: 0 },
         'failed',
         { stored: true, deliveries: 1 },
       ]);
