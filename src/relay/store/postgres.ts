@@ -319,7 +319,7 @@ export class PostgresStore implements Store {
     const { outcome } = input;
     const status =
       outcome.kind === 'retry' ? 'pending' : outcome.kind === 'gone' ? 'cancelled' : outcome.kind;
-    return this.transaction(async (client) => {
+    const record = async (client: Pool | PoolClient) => {
       const { rows } = await client.query<{ subscriptionId: string }>(
         `UPDATE deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, lease_token = NULL,
            lease_until = NULL, last_status_code = $3, last_error = $4, updated_at = $5
@@ -334,11 +334,14 @@ export class PostgresStore implements Store {
           input.leaseToken,
         ],
       );
-      const subscriptionId = rows[0]?.subscriptionId;
+      return rows[0]?.subscriptionId;
+    };
+    // Most outcomes touch one row: one statement, one round trip, no BEGIN/COMMIT around it.
+    if (outcome.kind !== 'gone') return (await record(this.pool)) !== undefined;
+    return this.transaction(async (client) => {
+      const subscriptionId = await record(client);
       if (subscriptionId === undefined) return false;
-      if (outcome.kind === 'gone') {
-        await this.deactivate(client, subscriptionId, 'target answered 410 Gone', input.now);
-      }
+      await this.deactivate(client, subscriptionId, 'target answered 410 Gone', input.now);
       return true;
     });
   }
