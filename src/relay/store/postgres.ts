@@ -138,7 +138,11 @@ export class PostgresStore implements Store {
   }
 
   async connectionById(id: string) {
-    const row = await this.one(`SELECT ${CONNECTION_COLUMNS} FROM connections WHERE id = $1`, [id]);
+    const row = await this.one(
+      `SELECT ${CONNECTION_COLUMNS} FROM connections WHERE id = $1`,
+      [id],
+      'relay_connection_by_id',
+    );
     return row && connectionRecord.parse(row);
   }
 
@@ -244,6 +248,7 @@ export class PostgresStore implements Store {
         input.receivedAt,
         input.giveUpAfter,
       ],
+      'relay_ingest_export',
     );
     return { stored: Number(row?.stored) > 0, deliveries: Number(row?.deliveries ?? 0) };
   }
@@ -292,8 +297,9 @@ export class PostgresStore implements Store {
     leaseToken: string;
     leaseUntil: number;
   }) {
-    const { rows } = await this.pool.query(
-      `WITH due AS (
+    const { rows } = await this.pool.query({
+      name: 'relay_claim_due',
+      text: `WITH due AS (
          SELECT id FROM deliveries
          WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
          ORDER BY next_attempt_at LIMIT $2
@@ -305,8 +311,8 @@ export class PostgresStore implements Store {
        SELECT ${CLAIMED_DELIVERY_COLUMNS} FROM leased d
        JOIN exports e ON e.id = d.export_id JOIN subscriptions s ON s.id = d.subscription_id
        ORDER BY d.next_attempt_at`,
-      [input.now, input.limit, input.leaseToken, input.leaseUntil],
-    );
+      values: [input.now, input.limit, input.leaseToken, input.leaseUntil],
+    });
     return rows.map((row) => claimedDeliveryRecord.parse(row));
   }
 
@@ -320,11 +326,12 @@ export class PostgresStore implements Store {
     const status =
       outcome.kind === 'retry' ? 'pending' : outcome.kind === 'gone' ? 'cancelled' : outcome.kind;
     const record = async (client: Pool | PoolClient) => {
-      const { rows } = await client.query<{ subscriptionId: string }>(
-        `UPDATE deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, lease_token = NULL,
+      const { rows } = await client.query<{ subscriptionId: string }>({
+        name: 'relay_finish_attempt',
+        text: `UPDATE deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, lease_token = NULL,
            lease_until = NULL, last_status_code = $3, last_error = $4, updated_at = $5
          WHERE id = $6 AND lease_token = $7 AND status = 'pending' RETURNING subscription_id AS "subscriptionId"`,
-        [
+        values: [
           status,
           outcome.kind === 'retry' ? outcome.nextAttemptAt : null,
           outcome.statusCode,
@@ -333,7 +340,7 @@ export class PostgresStore implements Store {
           input.id,
           input.leaseToken,
         ],
-      );
+      });
       return rows[0]?.subscriptionId;
     };
     // Most outcomes touch one row: one statement, one round trip, no BEGIN/COMMIT around it.
@@ -346,8 +353,13 @@ export class PostgresStore implements Store {
     });
   }
 
-  private async one(sql: string, values: unknown[]): Promise<Record<string, unknown> | undefined> {
-    const { rows } = await this.pool.query<Record<string, unknown>>(sql, values);
+  /** `name` prepares the statement once per pooled connection: for the statements every export runs. */
+  private async one(
+    sql: string,
+    values: unknown[],
+    name?: string,
+  ): Promise<Record<string, unknown> | undefined> {
+    const { rows } = await this.pool.query<Record<string, unknown>>({ text: sql, values, name });
     return rows[0];
   }
 
