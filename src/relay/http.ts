@@ -48,7 +48,8 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
     };
     const onEnd = () => {
       cleanup();
-      resolve(Buffer.concat(chunks, total));
+      // Most exports arrive in one chunk: hand that over instead of copying it.
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
     };
     const onError = (error: Error) => {
       cleanup();
