@@ -20,21 +20,34 @@ export function readHeader(
   headers: HeaderBag | null | undefined,
   name: string,
 ): string | undefined {
-  if (headers === null || typeof headers !== 'object') return undefined;
-  const wanted = canonical(name);
-  let prefixed: string | undefined;
-  for (const [key, raw] of Object.entries(headers)) {
-    const value = firstValue(raw);
-    if (value === undefined) continue;
-    const normalisedKey = canonical(key);
-    if (normalisedKey === wanted) return value;
-    if (prefixed === undefined && normalisedKey === `http-${wanted}`) prefixed = value;
+  return headerReader(headers)(name);
+}
+
+/**
+ * readHeader for several names over one request: every header name is normalised once,
+ * not once per lookup. The first header of each normalised name wins, as in readHeader.
+ */
+export function headerReader(
+  headers: HeaderBag | null | undefined,
+): (name: string) => string | undefined {
+  const byName = new Map<string, string>();
+  if (headers !== null && typeof headers === 'object') {
+    for (const key of Object.keys(headers)) {
+      const value = firstValue(headers[key]);
+      if (value === undefined) continue;
+      const normalisedKey = canonical(key);
+      if (!byName.has(normalisedKey)) byName.set(normalisedKey, value);
+    }
   }
-  return prefixed;
+  return (name) => {
+    const wanted = canonical(name);
+    return byName.get(wanted) ?? byName.get(`http-${wanted}`);
+  };
 }
 
 function canonical(name: string): string {
-  return name.trim().toLowerCase().replace(/_/g, '-');
+  const lower = name.trim().toLowerCase();
+  return lower.includes('_') ? lower.replace(/_/g, '-') : lower;
 }
 
 function firstValue(raw: string | string[] | undefined): string | undefined {

@@ -98,6 +98,17 @@ export const candidateExportSchema = z.object({
 
 export type CandidateExport = z.infer<typeof candidateExportSchema>;
 
+/**
+ * The same schema compiled by zod into one generated function, on the first parse rather
+ * than at load (most operations never parse an export). An input it rejects is parsed
+ * again by the schema itself, so errors and their messages are the schema's own.
+ */
+let compiledSchema: typeof candidateExportSchema | undefined;
+function exportSchema(): typeof candidateExportSchema {
+  compiledSchema ??= z.compile(candidateExportSchema);
+  return compiledSchema;
+}
+
 const MAX_REPORTED_ISSUES = 3;
 
 /** Parses a Candidate Export body. Throws only CandidateExportParseError, saying what is wrong. */
@@ -150,7 +161,7 @@ function validate(json: unknown): CandidateExport {
       'The "candidate" object has neither "person" nor "profiles", so there is no candidate to read.',
     );
   }
-  const result = candidateExportSchema.safeParse(json);
+  const result = exportSchema().safeParse(json);
   if (result.success) return result.data;
   const problems = result.error.issues
     .slice(0, MAX_REPORTED_ISSUES)
@@ -162,9 +173,18 @@ function validate(json: unknown): CandidateExport {
   );
 }
 
+const BYTE_ORDER_MARK = 0xfeff;
+
 function decode(rawBody: string | Uint8Array): string {
-  const textBody = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
-  return textBody.replace(/^\uFEFF/, '');
+  const textBody = typeof rawBody === 'string' ? rawBody : bytesView(rawBody).toString('utf8');
+  return textBody.charCodeAt(0) === BYTE_ORDER_MARK ? textBody.slice(1) : textBody;
+}
+
+/** The bytes as a Buffer without copying them. */
+function bytesView(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function describe(value: unknown): string {

@@ -12,7 +12,7 @@ const DIGEST_BYTES = 32;
 
 /** Lower-case hex HMAC-SHA256 of the exact body bytes: what JazzHR sends as X-JazzHR-Signature. */
 export function signBody(body: string | Uint8Array, secret: string): string {
-  return createHmac('sha256', secret).update(toBytes(body)).digest('hex');
+  return hmac(secret, body).digest('hex');
 }
 
 /**
@@ -41,10 +41,8 @@ function check(
   signature: string | null | undefined,
   secrets: ReadonlyArray<string | null | undefined>,
 ): SignatureCheck {
-  const usableSecrets = Array.isArray(secrets)
-    ? secrets.map((secret) => (typeof secret === 'string' && secret.length > 0 ? secret : null))
-    : [];
-  if (!usableSecrets.some((secret) => secret !== null)) {
+  const candidates = Array.isArray(secrets) ? secrets : [];
+  if (!candidates.some(isUsableSecret)) {
     return failure(
       'no_secret',
       'No Secret Key is configured for this webhook, so its signature cannot be checked. Set a Secret Key and paste the same value into the JazzHR Candidate Export integration.',
@@ -63,12 +61,12 @@ function check(
     );
   }
   const received = Buffer.from(signature, 'hex');
-  const bytes = toBytes(body);
   let matchedIndex = -1;
   // Every secret is tried, so timing does not reveal which one matched.
-  usableSecrets.forEach((secret, index) => {
-    if (secret === null) return;
-    const expected = createHmac('sha256', secret).update(bytes).digest();
+  for (let index = 0; index < candidates.length; index++) {
+    const secret = candidates[index];
+    if (!isUsableSecret(secret)) continue;
+    const expected = hmac(secret, body).digest();
     if (
       expected.length === DIGEST_BYTES &&
       received.length === DIGEST_BYTES &&
@@ -77,7 +75,7 @@ function check(
     ) {
       matchedIndex = index;
     }
-  });
+  }
   if (matchedIndex === -1) {
     return failure(
       'mismatch',
@@ -87,12 +85,21 @@ function check(
   return { ok: true, secretIndex: matchedIndex };
 }
 
+function isUsableSecret(secret: unknown): secret is string {
+  return typeof secret === 'string' && secret.length > 0;
+}
+
 function failure(reason: SignatureFailureReason, message: string): SignatureCheck {
   return { ok: false, reason, message };
 }
 
-function toBytes(body: string | Uint8Array): Uint8Array {
-  if (typeof body === 'string') return Buffer.from(body, 'utf8');
-  if (body instanceof Uint8Array) return body;
+/**
+ * An HMAC over the body's bytes. A string is hashed as UTF-8 in place: the same bytes as
+ * Buffer.from(body, 'utf8'), without copying a large body first.
+ */
+function hmac(secret: string, body: string | Uint8Array) {
+  const mac = createHmac('sha256', secret);
+  if (typeof body === 'string') return mac.update(body, 'utf8');
+  if (body instanceof Uint8Array) return mac.update(body);
   throw new TypeError('body must be a string or bytes');
 }

@@ -1,4 +1,6 @@
-import { JAZZHR_EVENT, JAZZHR_HEADER, readHeader } from '../../src/webhook/headers';
+import fc from 'fast-check';
+
+import { headerReader, JAZZHR_EVENT, JAZZHR_HEADER, readHeader } from '../../src/webhook/headers';
 
 describe('readHeader', () => {
   it('reads a header whatever its case', () => {
@@ -38,5 +40,55 @@ describe('readHeader', () => {
     expect(readHeader({ 'x-jazzhr-uuid': undefined }, JAZZHR_HEADER.uuid)).toBeUndefined();
     expect(readHeader(undefined, JAZZHR_HEADER.uuid)).toBeUndefined();
     expect(readHeader(null, JAZZHR_HEADER.uuid)).toBeUndefined();
+  });
+});
+
+describe('headerReader', () => {
+  type Headers = Record<string, string | string[] | undefined>;
+
+  /** The rule readHeader documents, one lookup at a time: the first plain spelling, else the first prefixed one. */
+  function lookUp(headers: Headers, name: string): string | undefined {
+    const spelling = (key: string) => key.trim().toLowerCase().replace(/_/g, '-');
+    const wanted = spelling(name);
+    let prefixed: string | undefined;
+    for (const [key, raw] of Object.entries(headers)) {
+      const first = Array.isArray(raw) ? raw.find((item) => typeof item === 'string') : raw;
+      if (typeof first !== 'string') continue;
+      if (spelling(key) === wanted) return first.trim();
+      if (prefixed === undefined && spelling(key) === `http-${wanted}`) prefixed = first.trim();
+    }
+    return prefixed;
+  }
+
+  const names = [...Object.values(JAZZHR_HEADER), 'x_jazzhr_uuid', ' HTTP-LINK ', 'Content-Type'];
+
+  it('answers every name as looking each one up alone would', () => {
+    const key = fc.oneof(
+      fc.constantFrom(
+        ...['X-JazzHR-UUID', 'x-jazzhr-uuid', 'Http-X-Jazzhr-Uuid', 'HTTP_X_JAZZHR_UUID'],
+        ...['Link', ' link ', 'Http-Link', 'http_link', 'X-JazzHR-Event', 'Http-X-Jazzhr-Event'],
+      ),
+      fc.string({ maxLength: 8 }),
+    );
+    const value = fc.oneof(
+      fc.string({ maxLength: 6 }),
+      fc.array(fc.oneof(fc.string({ maxLength: 4 }), fc.integer()), { maxLength: 3 }),
+      fc.constant(undefined),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(key, value), (headers) => {
+        const header = headerReader(headers as Headers);
+        for (const name of names) {
+          expect(header(name)).toBe(lookUp(headers as Headers, name));
+          expect(readHeader(headers as Headers, name)).toBe(lookUp(headers as Headers, name));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('reads nothing from an absent bag', () => {
+    expect(headerReader(undefined)(JAZZHR_HEADER.uuid)).toBeUndefined();
+    expect(headerReader(null)(JAZZHR_HEADER.link)).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ import realExport from '../../src/samples/candidate-export.body.json';
 import {
   attachmentExpiry,
   candidateExportItemSchema,
+  isoString,
   normaliseExport,
   pickResumeAttachment,
   toIsoUtc,
@@ -330,5 +331,145 @@ describe('pickResumeAttachment', () => {
       pickResumeAttachment([attachment('resume.pdf', null), attachment('other.pdf')])?.file_name,
     ).toBe('other.pdf');
     expect(pickResumeAttachment([])).toBeUndefined();
+  });
+});
+
+/**
+ * The normaliser reads plain http(s) links without a full URL parse; these hold it to what a
+ * full parse (WHATWG URL, as `new URL` does it) gives, on links near and far from plain.
+ */
+describe('links read without a full URL parse', () => {
+  const receivedAt = new Date(RECEIVED_AT);
+  const documentedExpiry = '2024-03-01T14:30:00.000Z';
+  const claims = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+  function expiryByFullParse(url: string): string {
+    try {
+      const lastSegment = new URL(url).pathname.split('/').filter(Boolean).pop() ?? '';
+      const parts = lastSegment.split('.');
+      if (parts.length !== 3 || !parts[1]) return documentedExpiry;
+      const exp = (
+        JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { exp?: unknown }
+      )?.exp;
+      if (typeof exp !== 'number' || exp < 946684800 || exp > 7258118400) return documentedExpiry;
+      return new Date(exp * 1000).toISOString();
+    } catch {
+      return documentedExpiry;
+    }
+  }
+
+  function profileUrlByFullParse(link: string): string | null {
+    const candidate = /<([^>]+)>/.exec(link.trim())?.[1] ?? link.trim();
+    try {
+      const url = new URL(candidate.trim());
+      return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : null;
+    } catch {
+      return null;
+    }
+  }
+
+  const host = fc.oneof(
+    fc.constantFrom(
+      'api.jazz.co',
+      'API.Jazz.co',
+      'a..b',
+      '-',
+      '1.2.3.4',
+      '1.2.3.256',
+      '0x7f.1',
+      'foo.1',
+      '127.1',
+      'xn--nxasmq6b',
+      'xn--a',
+      'a.b.',
+      '.a',
+    ),
+    fc.stringMatching(/^[A-Za-z0-9.-]{1,12}$/),
+  );
+  const segment = fc.oneof(
+    fc.constantFrom('', '.', '..', '%2e', 'a.b.c', 'x..y', '...', 'e30..sig'),
+    fc.stringMatching(/^[A-Za-z0-9._~-]{0,10}$/),
+    fc.integer({ min: 900_000_000, max: 8_000_000_000 }).map((exp) => `h.${claims({ exp })}.s`),
+    fc.constant(`h.${claims({ exp: 1709301600 })}.s`),
+    fc.constant(`h.${claims({ exp: '1709301600' })}.s`),
+    fc.string({ maxLength: 4 }),
+  );
+  const url = fc.oneof(
+    fc
+      .tuple(
+        fc.constantFrom(
+          ...['https://', 'https://', 'https://', 'http://'],
+          ...['HTTPS://', 'https:///', 'ftp://', 'https://u@'],
+        ),
+        host,
+        fc.constantFrom('', '', '', ':8080', ':99999'),
+        fc.array(segment, { maxLength: 5 }),
+        fc.constantFrom('', '', '', '/', '?q=a.b.c', '#a.b.c', '\\.', ' ', '\t'),
+      )
+      .map(
+        ([scheme, name, port, segments, tail]) =>
+          `${scheme}${name}${port}${segments.length > 0 ? `/${segments.join('/')}` : ''}${tail}`,
+      ),
+    fc.string({ maxLength: 30 }),
+    fc.webUrl({ withQueryParameters: true, withFragments: true }),
+  );
+
+  const jwt = `h.${claims({ exp: 1709301600 })}.s`;
+  it.each([
+    [`https://api.jazz.co/d/${jwt}`, '2024-03-01T14:00:00.000Z'],
+    [`https://api.jazz.co/d/${jwt}/`, '2024-03-01T14:00:00.000Z'],
+    [`https://api.jazz.co/d/${jwt}/.`, '2024-03-01T14:00:00.000Z'],
+    [`https://api.jazz.co/d/${jwt}/x/..`, '2024-03-01T14:00:00.000Z'],
+    [`https://api.jazz.co/d/${jwt}/%2e`, '2024-03-01T14:00:00.000Z'],
+    [`https://API.jazz.co/d/${jwt}`, '2024-03-01T14:00:00.000Z'],
+    [`https://api.jazz.co/d/${jwt}/..`, documentedExpiry],
+    [`https://1.2.3.256/d/${jwt}`, documentedExpiry],
+    [`https://a..b/d/${jwt}`, '2024-03-01T14:00:00.000Z'],
+  ])('reads %s as a full parse does', (link, expected) => {
+    expect(expiryByFullParse(link)).toBe(expected);
+    expect(attachmentExpiry(link, receivedAt)).toBe(expected);
+  });
+
+  it('give an attachment the expiry a full parse of its link gives', () => {
+    fc.assert(
+      fc.property(url, (link) => {
+        expect(attachmentExpiry(link, receivedAt)).toBe(expiryByFullParse(link));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('give the profile URL a full parse of the Link header gives', () => {
+    fc.assert(
+      fc.property(url, fc.constantFrom('%s', '<%s>; rel="profile"', ' %s '), (link, shape) => {
+        const header = shape.replace('%s', link);
+        const item = normaliseBody({ candidate: { person: {} } }, { link: header });
+        expect(item.profile_url).toBe(header.trim() === '' ? null : profileUrlByFullParse(header));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('isoString', () => {
+  it('writes any time exactly as Date#toISOString does', () => {
+    const maxTime = 8.64e15;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: -maxTime, max: maxTime }),
+          fc.integer({ min: Date.UTC(1000, 0, 1) - 1000, max: Date.UTC(10000, 0, 1) + 1000 }),
+        ),
+        (time) => {
+          expect(isoString(time)).toBe(new Date(time).toISOString());
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('refuses an invalid time as toISOString does', () => {
+    expect(() => isoString(Number.NaN)).toThrow(RangeError);
+    expect(() => isoString(8.64e15 + 1)).toThrow(RangeError);
   });
 });

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 
 import realExport from '../../src/samples/candidate-export.body.json';
-import { CandidateExportParseError, parseCandidateExport } from '../../src/webhook/payload';
+import {
+  CandidateExportParseError,
+  candidateExportSchema,
+  parseCandidateExport,
+} from '../../src/webhook/payload';
 import officialTemplate from '../fixtures/candidate-export.official-template.json';
 
 function parseError(body: string | Uint8Array): CandidateExportParseError {
@@ -143,6 +147,130 @@ describe('parseCandidateExport', () => {
           expect(error).toBeInstanceOf(CandidateExportParseError);
         }
       }),
+    );
+  });
+});
+
+describe('parseCandidateExport, compiled', () => {
+  // parseCandidateExport runs the schema compiled by zod; the schema itself is the reference.
+  const scalar = fc.oneof(
+    fc.string({ maxLength: 6 }),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(''),
+  );
+  const loose = fc.oneof(scalar, fc.jsonValue({ maxDepth: 2 }));
+  const listOf = <T>(item: fc.Arbitrary<T>) =>
+    fc.oneof(fc.array(item, { maxLength: 3 }), item, fc.constant(null), fc.constant(''));
+  const id = fc.oneof(fc.record({ value: scalar, schemeId: scalar }, { requiredKeys: [] }), scalar);
+  const candidate = fc.record(
+    {
+      person: fc.oneof(
+        loose,
+        fc.record(
+          {
+            id,
+            name: fc.oneof(
+              fc.record(
+                { given: scalar, family: scalar, formattedName: scalar },
+                { requiredKeys: [] },
+              ),
+              scalar,
+            ),
+            gender: loose,
+            citizenShip: listOf(loose),
+            citizenship: listOf(scalar),
+            applyDate: scalar,
+            communication: fc.record(
+              {
+                address: listOf(
+                  fc.record(
+                    {
+                      city: scalar,
+                      countrySubdivisions: listOf(fc.record({ type: scalar, value: scalar })),
+                    },
+                    { requiredKeys: [] },
+                  ),
+                ),
+                email: listOf(fc.oneof(fc.record({ address: loose }), scalar)),
+                web: loose,
+              },
+              { requiredKeys: [] },
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+      ),
+      profiles: listOf(
+        fc.oneof(
+          loose,
+          fc.record(
+            {
+              profileId: id,
+              associatedPositionOpenings: listOf(
+                fc.record(
+                  {
+                    positionOpeningId: id,
+                    positionTitle: loose,
+                    candidateStatus: fc.oneof(
+                      fc.record({ name: scalar, transitionDateTime: loose }, { requiredKeys: [] }),
+                      scalar,
+                    ),
+                  },
+                  { requiredKeys: [] },
+                ),
+              ),
+              education: listOf(
+                fc.record({ educationLevelCodes: listOf(fc.record({ name: loose })) }),
+              ),
+              attachments: listOf(
+                fc.record({ id, descriptions: listOf(loose), url: loose }, { requiredKeys: [] }),
+              ),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+      ),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('reads any export exactly as the schema does, and rejects what it rejects with its messages', () => {
+    fc.assert(
+      fc.property(candidate, (value) => {
+        const body = JSON.stringify({ candidate: value });
+        const reference = candidateExportSchema.safeParse(JSON.parse(body));
+        let parsed: unknown;
+        try {
+          parsed = parseCandidateExport(body);
+        } catch (error) {
+          expect(error).toBeInstanceOf(CandidateExportParseError);
+          const { reason, message } = error as CandidateExportParseError;
+          if (reason === 'not_candidate_export') return; // Caught before the schema runs.
+          expect(reason).toBe('invalid_field');
+          expect(reference.success).toBe(false);
+          const first = reference.error!.issues[0]!;
+          expect(message).toContain(
+            `${first.path.map(String).join('.') || '(body)'}: ${first.message}`,
+          );
+          return;
+        }
+        expect(reference.success).toBe(true);
+        expect(parsed).toStrictEqual(reference.data);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('reads bytes in any Uint8Array, a view into a larger buffer included', () => {
+    const body = `\uFEFF${JSON.stringify(realExport)}`;
+    const inside = new Uint8Array(Buffer.from(`xx${body}yy`, 'utf8'));
+    const view = inside.subarray(2, inside.length - 2);
+    expect(parseCandidateExport(view)).toStrictEqual(parseCandidateExport(body));
+    expect(parseCandidateExport(new Uint8Array(Buffer.from(body)))).toStrictEqual(
+      parseCandidateExport(body),
     );
   });
 });

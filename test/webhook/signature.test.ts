@@ -169,6 +169,20 @@ describe('verifySignature properties', () => {
     );
   });
 
+  it('a string is hashed as its UTF-8 bytes, lone surrogates included', () => {
+    const anyUtf16 = fc.string({
+      unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+    });
+    fc.assert(
+      fc.property(fc.oneof(anyUtf16, fc.string({ unit: 'binary' })), secret, (text, key) => {
+        const bytes = Buffer.from(text, 'utf8');
+        expect(signBody(text, key)).toBe(signBody(bytes, key));
+        expect(verifySignature(text, signBody(bytes, key), [key]).ok).toBe(true);
+        expect(verifySignature(new Uint8Array(bytes), signBody(text, key), [key]).ok).toBe(true);
+      }),
+    );
+  });
+
   it('any change to the body fails', () => {
     fc.assert(
       fc.property(
