@@ -1,27 +1,17 @@
 import type { PlainOutputField } from 'zapier-platform-core';
 
-import exportBody from '../../samples/candidate-export.body.json';
-import delivery from '../../samples/candidate-export.delivery.json';
-import { JAZZHR_HEADER, normaliseExport, parseCandidateExport, readHeader } from '../../webhook';
+import sample from '../../samples/candidate-export.item.json';
 import type { CandidateExportedItem } from './steps';
 
-const sampleRawBody = JSON.stringify(exportBody, null, 2);
-
 /**
- * The real test candidate's export, through the same normaliser as live deliveries. Its
- * pointers are fixed values: an applicant id in JazzHR's format (the capture's own is not
- * public) and no résumé file, since the capture's attachment links expired long ago.
+ * The real test candidate's export (samples/candidate-export.body.json, delivered with the
+ * headers in candidate-export.delivery.json) as the normaliser turns it into an item; a test
+ * rebuilds it through the normaliser and fails if this file ever differs. Stored rather than
+ * built at load, which would put a parse and a normalise on every cold start. Its pointers
+ * are fixed values: an applicant id in JazzHR's format (the capture's own is not public) and
+ * no résumé file, since the capture's attachment links expired long ago.
  */
-export const CANDIDATE_EXPORTED_SAMPLE: CandidateExportedItem = {
-  ...normaliseExport(parseCandidateExport(sampleRawBody), {
-    uuid: readHeader(delivery.headers, JAZZHR_HEADER.uuid),
-    link: readHeader(delivery.headers, JAZZHR_HEADER.link),
-    rawBody: sampleRawBody,
-    receivedAt: delivery.received_at,
-  }),
-  applicant_id: delivery.applicant_id,
-  resume_file: null,
-};
+export const CANDIDATE_EXPORTED_SAMPLE: CandidateExportedItem = sample;
 
 export const candidateExportedOutputFields = [
   { key: 'id', label: 'Export ID' },

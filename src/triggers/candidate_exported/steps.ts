@@ -10,9 +10,9 @@ import {
   candidateExportItemSchema,
   JAZZHR_EVENT,
   JAZZHR_HEADER,
+  headerReader,
   normaliseExport,
   parseCandidateExport,
-  readHeader,
   verifySignature,
   CandidateExportParseError,
 } from '../../webhook';
@@ -51,16 +51,16 @@ const PASS: Verdict = { pass: true };
 /** Long enough to cover JazzHR's documented retries (3 h) and the relay's. */
 export const DEDUPE_TTL_SECONDS = 48 * 60 * 60;
 
-/** Step 1: Zapier hands headers over as `Http-X-Jazzhr-…`; readHeader accepts every spelling. */
+/** Step 1: Zapier hands headers over as `Http-X-Jazzhr-…`; headerReader accepts every spelling. */
 export function readIncomingExport(bundle: Pick<Bundle, 'rawRequest'>): IncomingExport {
-  const headers = bundle.rawRequest?.headers ?? {};
+  const header = headerReader(bundle.rawRequest?.headers);
   const content = bundle.rawRequest?.content;
   return {
-    event: readHeader(headers, JAZZHR_HEADER.event),
-    signature: readHeader(headers, JAZZHR_HEADER.signature),
-    uuid: readHeader(headers, JAZZHR_HEADER.uuid) || undefined,
-    exportContext: readHeader(headers, JAZZHR_HEADER.exportContext) || undefined,
-    link: readHeader(headers, JAZZHR_HEADER.link) || undefined,
+    event: header(JAZZHR_HEADER.event),
+    signature: header(JAZZHR_HEADER.signature),
+    uuid: header(JAZZHR_HEADER.uuid) || undefined,
+    exportContext: header(JAZZHR_HEADER.exportContext) || undefined,
+    link: header(JAZZHR_HEADER.link) || undefined,
     rawBody: typeof content === 'string' ? content : '',
   };
 }

@@ -5,7 +5,12 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
 import { relayClient } from '../../relay-client';
-import { CandidateExportParseError, JAZZHR_EVENT, JAZZHR_HEADER, readHeader } from '../../webhook';
+import {
+  CandidateExportParseError,
+  headerReader,
+  JAZZHR_EVENT,
+  JAZZHR_HEADER,
+} from '../../webhook';
 import { CANDIDATE_EXPORTED_SAMPLE } from './output';
 import { toTriggerItem, type CandidateExportedItem, type SubscribeData } from './steps';
 
@@ -59,16 +64,16 @@ export async function listRecentExports(
 
   const items: CandidateExportedItem[] = [];
   for (const record of stored) {
-    const headers = record.headers as Record<string, string | undefined>;
-    const event = readHeader(headers, JAZZHR_HEADER.event) ?? record.event;
+    const header = headerReader(record.headers as Record<string, string | undefined>);
+    const event = header(JAZZHR_HEADER.event) ?? record.event;
     if (event.toUpperCase() !== JAZZHR_EVENT.candidateExport) continue;
     try {
       items.push(
         toTriggerItem(z, {
           event,
-          uuid: readHeader(headers, JAZZHR_HEADER.uuid) || record.uuid || undefined,
-          exportContext: readHeader(headers, JAZZHR_HEADER.exportContext) || undefined,
-          link: readHeader(headers, JAZZHR_HEADER.link) || undefined,
+          uuid: header(JAZZHR_HEADER.uuid) || record.uuid || undefined,
+          exportContext: header(JAZZHR_HEADER.exportContext) || undefined,
+          link: header(JAZZHR_HEADER.link) || undefined,
           rawBody: record.body,
           receivedAt: record.received_at,
         }),
