@@ -1,3 +1,5 @@
+// First: keeps zod from loading every locale file (see the module).
+import './src/lazy-zod-locales';
 import zapier, { defineApp } from 'zapier-platform-core';
 
 import packageJson from './package.json';
