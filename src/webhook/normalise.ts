@@ -239,6 +239,7 @@ const EARLIEST_PLAUSIBLE_EXP = Date.UTC(2000, 0, 1) / 1000;
 const LATEST_PLAUSIBLE_EXP = Date.UTC(2200, 0, 1) / 1000;
 
 function jwtExpiry(url: string): string | null {
+  if (lastSegmentHasNoDot(url)) return null;
   const lastSegment = lastPathSegment(url);
   if (lastSegment === null) return null;
   const parts = lastSegment.split('.');
@@ -254,6 +255,24 @@ function jwtExpiry(url: string): string | null {
     return null;
   }
 }
+
+/**
+ * Whether a link's last path segment surely has no `.`, so no JWT, judged from the text after
+ * its last `/`: far cheaper than checking the whole link is plain. It holds for an http(s) link
+ * without `?` or `#` whose text after the last `/` has no `.` nor `%` and begins with a
+ * character URL parsing keeps (not a space, control or backslash): the last segment is then
+ * that text or a part of it.
+ */
+function lastSegmentHasNoDot(url: string): boolean {
+  if (!url.startsWith('https://') && !url.startsWith('http://')) return false;
+  if (url.includes('?') || url.includes('#')) return false;
+  const tail = url.slice(url.lastIndexOf('/') + 1);
+  const first = tail.charCodeAt(0);
+  const kept = first > 0x20 && first !== BACKSLASH;
+  return kept && !tail.includes('.') && !tail.includes('%');
+}
+
+const BACKSLASH = 0x5c;
 
 /**
  * The last non-empty segment of `new URL(url).pathname` ('' for none), or null when the URL
@@ -344,18 +363,22 @@ export function toIsoUtc(value: string | null | undefined): string | null {
 function utcMillis(value: string | null | undefined): number | null {
   const match = DATE_TIME.exec(value?.trim() ?? '');
   if (!match) return null;
-  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '0', zone] = match;
-  const millis = Math.floor(Number(`0.${fraction}`) * 1000);
-  const utc = Date.UTC(+year!, +month! - 1, +day!, +hour, +minute, +second, millis);
+  // Indexed: destructuring the match with defaults took as long again as the rest.
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const hour = Number(match[4] ?? 0);
+  const minute = Number(match[5] ?? 0);
+  const second = Number(match[6] ?? 0);
+  const millis = match[7] === undefined ? 0 : Math.floor(Number(`0.${match[7]}`) * 1000);
+  if (hour >= 24 || minute >= 60 || second >= 60) return null;
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   const check = new Date(utc);
-  const valid =
-    check.getUTCFullYear() === +year! &&
-    check.getUTCMonth() === +month! - 1 &&
-    check.getUTCDate() === +day! &&
-    +hour < 24 &&
-    +minute < 60 &&
-    +second < 60;
-  return valid ? utc - offsetMinutes(zone) * 60_000 : null;
+  const sameDay =
+    check.getUTCFullYear() === year &&
+    check.getUTCMonth() === month - 1 &&
+    check.getUTCDate() === day;
+  return sameDay ? utc - offsetMinutes(match[8]) * 60_000 : null;
 }
 
 function offsetMinutes(zone: string | undefined): number {

@@ -290,6 +290,73 @@ describe('toIsoUtc', () => {
   });
 });
 
+describe('toIsoUtc, against Date', () => {
+  it('agrees with reading the fields and letting Date check and shift them', () => {
+    const pattern =
+      /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+    const byDate = (value: string): string | null => {
+      const match = pattern.exec(value.trim());
+      if (!match) return null;
+      const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '0', zone = 'Z'] = match;
+      const utc = Date.UTC(
+        +y!,
+        +mo! - 1,
+        +d!,
+        +h,
+        +mi,
+        +s,
+        Math.floor(Number(`0.${fraction}`) * 1000),
+      );
+      const date = new Date(utc);
+      if (
+        date.getUTCFullYear() !== +y! ||
+        date.getUTCMonth() !== +mo! - 1 ||
+        date.getUTCDate() !== +d!
+      )
+        return null;
+      if (+h >= 24 || +mi >= 60 || +s >= 60) return null;
+      const offset = /^z$/i.test(zone)
+        ? 0
+        : (zone.startsWith('-') ? -1 : 1) *
+          (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(1).replace(':', '').slice(2) || '0'));
+      return new Date(utc - offset * 60_000).toISOString();
+    };
+    // Mostly in range, so that most stamps are real times; sometimes any two digits.
+    const twoDigits = (max: number) =>
+      fc
+        .oneof(fc.integer({ min: 1, max }), fc.integer({ min: 0, max: 99 }))
+        .map((n) => String(n).padStart(2, '0'));
+    const stamp = fc
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
+        twoDigits(12),
+        twoDigits(31),
+        fc.option(
+          fc.tuple(
+            twoDigits(23),
+            twoDigits(59),
+            fc.option(twoDigits(59)),
+            fc.option(fc.stringMatching(/^\d{1,9}$/)),
+          ),
+        ),
+        fc.constantFrom('', 'Z', 'z', '+00:00', '-05:00', '+0930', '+14', ' Z'),
+        fc.constantFrom('T', ' '),
+      )
+      .map(([y, mo, d, time, zone, separator]) => {
+        const clock = time
+          ? `${separator}${time[0]}:${time[1]}${time[2] === null ? '' : `:${time[2]}${time[3] === null ? '' : `.${time[3]}`}`}`
+          : '';
+        return `${y}-${mo}-${d}${clock}${zone}`;
+      });
+    fc.assert(
+      fc.property(fc.oneof(stamp, fc.string({ maxLength: 12 })), (value) => {
+        expect(toIsoUtc(value)).toBe(byDate(value));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('attachment expiry', () => {
   const receivedAt = new Date(RECEIVED_AT);
   const jwtUrl = (claims: unknown) =>
@@ -404,7 +471,10 @@ describe('links read without a full URL parse', () => {
         host,
         fc.constantFrom('', '', '', ':8080', ':99999'),
         fc.array(segment, { maxLength: 5 }),
-        fc.constantFrom('', '', '', '/', '?q=a.b.c', '#a.b.c', '\\.', ' ', '\t'),
+        fc.constantFrom(
+          ...['', '', '', '', '/', '?q=a.b.c', '#a.b.c', '?x/y', '\\.', ' ', '\t'],
+          ...['/\\', '/\\\\', '/\t', '/ ', '/%2e', '/x', '\\x', '/x\\', '/\u00a0'],
+        ),
       )
       .map(
         ([scheme, name, port, segments, tail]) =>
@@ -422,6 +492,12 @@ describe('links read without a full URL parse', () => {
     [`https://api.jazz.co/d/${jwt}/x/..`, '2024-03-01T14:00:00.000Z'],
     [`https://api.jazz.co/d/${jwt}/%2e`, '2024-03-01T14:00:00.000Z'],
     [`https://API.jazz.co/d/${jwt}`, '2024-03-01T14:00:00.000Z'],
+    [`https://api.jazz.co/d/${jwt}/\\`, '2024-03-01T14:00:00.000Z'],
+    [`https://api.jazz.co/d/${jwt}/ `, '2024-03-01T14:00:00.000Z'],
+    [`https://api.jazz.co/d/${jwt}/\t`, '2024-03-01T14:00:00.000Z'],
+    [`https://api.jazz.co/d/${jwt}?then/more`, '2024-03-01T14:00:00.000Z'],
+    [`https://api.jazz.co/d/${jwt}#then/more`, '2024-03-01T14:00:00.000Z'],
+    [`https://api.jazz.co/d/${jwt}/more`, documentedExpiry],
     [`https://api.jazz.co/d/${jwt}/..`, documentedExpiry],
     [`https://1.2.3.256/d/${jwt}`, documentedExpiry],
     [`https://a..b/d/${jwt}`, '2024-03-01T14:00:00.000Z'],
