@@ -92,7 +92,14 @@ export async function spawnRelay(env: Record<string, string>): Promise<RelayProc
       check();
     });
   const relay: RelayProcess = { child, url: '', logs, stderr: () => stderr, exited, waitForLog };
-  await waitForLog((line) => line.msg === 'relay listening');
+  try {
+    await waitForLog((line) => line.msg === 'relay listening');
+  } catch (error) {
+    // The caller never gets this process to stop, and a live child keeps jest from exiting.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
   relay.url = `http://127.0.0.1:${logs.find((line) => line.msg === 'relay listening')!.port as number}`;
   return relay;
 }

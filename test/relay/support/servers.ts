@@ -14,6 +14,8 @@ type Answer = number | { status: number; body: unknown };
 export class RecordingServer {
   readonly received: ReceivedRequest[] = [];
   respond: (request: ReceivedRequest) => Answer | Promise<Answer> = () => 200;
+  /** What `respond` threw; those requests were answered 500. */
+  readonly errors: unknown[] = [];
   private server: Server | undefined;
   private port = 0;
   private waiters: Array<() => void> = [];
@@ -31,13 +33,21 @@ export class RecordingServer {
           body: Buffer.concat(chunks),
         };
         this.received.push(request);
-        void Promise.resolve(this.respond(request)).then((answer) => {
-          const { status, body } =
-            typeof answer === 'number' ? { status: answer, body: { status: answer } } : answer;
-          res.writeHead(status, { 'Content-Type': 'application/json' });
-          res.end(JSON.stringify(body));
-          for (const wake of this.waiters.splice(0)) wake();
-        });
+        // A respond that throws still gets an answer: an unanswered request would hold the
+        // caller (and a stopping relay) until its own timeout.
+        void Promise.resolve()
+          .then(() => this.respond(request))
+          .catch((error: unknown): Answer => {
+            this.errors.push(error);
+            return { status: 500, body: { error: String(error) } };
+          })
+          .then((answer) => {
+            const { status, body } =
+              typeof answer === 'number' ? { status: answer, body: { status: answer } } : answer;
+            res.writeHead(status, { 'Content-Type': 'application/json' });
+            res.end(JSON.stringify(body));
+            for (const wake of this.waiters.splice(0)) wake();
+          });
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
