@@ -74,8 +74,11 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
   const name = `relay_test_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const stores: Store[] = [];
@@ -105,8 +108,11 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
       await Promise.all(stores.map((store) => store.close()));
       const dropper = new Client({ connectionString: adminUrl });
       await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await dropper.end();
+      }
     },
   };
   return database;
