@@ -1,4 +1,4 @@
-import nock from 'nock';
+import { expectEveryMockUsed } from './support/jazzhr';
 import { createAppTester } from 'zapier-platform-core';
 
 import app from '../index';
@@ -21,13 +21,7 @@ function renderLabel(template: string, testResult: Record<string, unknown>): str
   );
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+expectEveryMockUsed();
 
 describe('authentication', () => {
   it('is registered on the app and asks for one required password field', () => {

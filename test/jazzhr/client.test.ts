@@ -12,7 +12,14 @@ import {
   CreatedNote,
   Job,
 } from '../../src/jazzhr/schemas';
-import { API_KEY, errorTexts, failureOf, jazzhrApi, userMessage } from '../support/jazzhr';
+import {
+  API_KEY,
+  errorTexts,
+  failureOf,
+  jazzhrApi,
+  userMessage,
+  expectEveryMockUsed,
+} from '../support/jazzhr';
 
 const appTester = createAppTester({ version: '1.0.0', platformVersion: zapier.version });
 
@@ -32,13 +39,7 @@ function applicantPage(page: number, count: number) {
   }));
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+expectEveryMockUsed();
 
 describe('list', () => {
   it('fetches one page with filters as path segments and the key as a query parameter', async () => {

@@ -1,4 +1,3 @@
-import nock from 'nock';
 import { createAppTester } from 'zapier-platform-core';
 
 import app from '../../index';
@@ -6,7 +5,7 @@ import applicants from '../fixtures/jazzhr/applicants.list.json';
 import sample from '../../src/samples/applicant_list.json';
 import applicantList, { applicantLabel, perform } from '../../src/triggers/applicant_list';
 import { ApplicantSummary } from '../../src/jazzhr/schemas';
-import { API_KEY, jazzhrApi } from '../support/jazzhr';
+import { API_KEY, jazzhrApi, expectEveryMockUsed } from '../support/jazzhr';
 import { describeJazzHRFailures } from '../support/jazzhr-error-cases';
 
 const appTester = createAppTester(app);
@@ -16,13 +15,7 @@ const run = (page = 0) =>
     meta: { page, isFillingDynamicDropdown: true },
   }) as Promise<Record<string, string>[]>;
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+expectEveryMockUsed();
 
 describe('applicant_list trigger', () => {
   it('is a hidden dropdown source registered under its key', () => {

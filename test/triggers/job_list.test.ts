@@ -1,4 +1,3 @@
-import nock from 'nock';
 import { createAppTester } from 'zapier-platform-core';
 
 import app from '../../index';
@@ -6,7 +5,7 @@ import jobs from '../fixtures/jazzhr/jobs.list.json';
 import sample from '../../src/samples/job_list.json';
 import jobList, { jobLabel, perform } from '../../src/triggers/job_list';
 import { Job } from '../../src/jazzhr/schemas';
-import { API_KEY, jazzhrApi } from '../support/jazzhr';
+import { API_KEY, jazzhrApi, expectEveryMockUsed } from '../support/jazzhr';
 import { describeJazzHRFailures } from '../support/jazzhr-error-cases';
 
 const appTester = createAppTester(app);
@@ -16,13 +15,7 @@ const run = (page = 0) =>
     meta: { page, isFillingDynamicDropdown: true },
   }) as Promise<Record<string, string>[]>;
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+expectEveryMockUsed();
 
 describe('job_list trigger', () => {
   it('is a hidden dropdown source registered under its key', () => {

@@ -1,4 +1,3 @@
-import nock from 'nock';
 import { createAppTester } from 'zapier-platform-core';
 
 import app from '../../index';
@@ -6,7 +5,7 @@ import users from '../fixtures/jazzhr/users.list.synthetic.json';
 import sample from '../../src/samples/user_list.json';
 import userList, { userLabel, perform } from '../../src/triggers/user_list';
 import { User } from '../../src/jazzhr/schemas';
-import { API_KEY, jazzhrApi } from '../support/jazzhr';
+import { API_KEY, jazzhrApi, expectEveryMockUsed } from '../support/jazzhr';
 import { describeJazzHRFailures } from '../support/jazzhr-error-cases';
 
 const appTester = createAppTester(app);
@@ -16,13 +15,7 @@ const run = (page = 0) =>
     meta: { page, isFillingDynamicDropdown: true },
   }) as Promise<Record<string, string>[]>;
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+expectEveryMockUsed();
 
 describe('user_list trigger', () => {
   it('is a hidden dropdown source registered under its key', () => {

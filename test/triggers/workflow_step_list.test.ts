@@ -1,11 +1,10 @@
-import nock from 'nock';
 import { createAppTester } from 'zapier-platform-core';
 
 import app from '../../index';
 import workflows from '../fixtures/jazzhr/workflows.list.synthetic.json';
 import sample from '../../src/samples/workflow_step_list.json';
 import workflowStepList, { perform } from '../../src/triggers/workflow_step_list';
-import { API_KEY, jazzhrApi } from '../support/jazzhr';
+import { API_KEY, jazzhrApi, expectEveryMockUsed } from '../support/jazzhr';
 import { describeJazzHRFailures } from '../support/jazzhr-error-cases';
 
 const appTester = createAppTester(app);
@@ -15,13 +14,7 @@ const run = (page = 0) =>
     meta: { page, isFillingDynamicDropdown: true },
   }) as Promise<Record<string, string>[]>;
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+expectEveryMockUsed();
 
 describe('workflow_step_list trigger', () => {
   it('is a hidden dropdown source registered under its key', () => {
