@@ -101,8 +101,8 @@ export function normaliseExport(
     full_name:
       blankToNull(person?.name?.formattedName) ??
       blankToNull([given, family].filter(Boolean).join(' ')),
-    email: firstText(present(communication?.email).map((email) => email.address)),
-    phone: firstText(present(communication?.phone).map((phone) => phone.formattedNumber)),
+    email: firstTextOf(communication?.email, (email) => email.address),
+    phone: firstTextOf(communication?.phone, (phone) => phone.formattedNumber),
     address_line: blankToNull(address?.line),
     city: blankToNull(address?.city),
     state: stateOf(address),
@@ -118,10 +118,9 @@ export function normaliseExport(
     status: blankToNull(position?.candidateStatus?.name),
     status_category: blankToNull(position?.candidateStatus?.category),
     status_changed_at: toIsoUtc(position?.candidateStatus?.transitionDateTime),
-    education_level: firstText(
-      present(profile?.education).flatMap((education) =>
-        present(education.educationLevelCodes).map((code) => code.name),
-      ),
+    education_level: firstTextOf(
+      present(profile?.education).flatMap((education) => present(education.educationLevelCodes)),
+      (code) => code.name,
     ),
     attachments,
     resume_url: resume?.url ?? null,
@@ -204,7 +203,7 @@ function collectAttachments(
     if (dedupeKey !== null) seen.add(dedupeKey);
     attachments.push({
       id,
-      file_name: firstText(present(attachment.descriptions)),
+      file_name: firstText(attachment.descriptions),
       url,
       expires_at:
         url === null ? null : (jwtExpiry(url) ?? (documentedExpiry ??= lifetimeEnd(receivedAt))),
@@ -241,11 +240,10 @@ const LATEST_PLAUSIBLE_EXP = Date.UTC(2200, 0, 1) / 1000;
 function jwtExpiry(url: string): string | null {
   if (lastSegmentHasNoDot(url)) return null;
   const lastSegment = lastPathSegment(url);
-  if (lastSegment === null) return null;
-  const parts = lastSegment.split('.');
-  if (parts.length !== 3 || !parts[1]) return null;
+  const claimsPart = lastSegment === null ? null : middleOfThree(lastSegment);
+  if (claimsPart === null) return null;
   try {
-    const claims: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    const claims: unknown = JSON.parse(Buffer.from(claimsPart, 'base64url').toString('utf8'));
     const exp = (claims as { exp?: unknown } | null)?.exp;
     if (typeof exp !== 'number' || exp < EARLIEST_PLAUSIBLE_EXP || exp > LATEST_PLAUSIBLE_EXP) {
       return null;
@@ -256,6 +254,14 @@ function jwtExpiry(url: string): string | null {
   }
 }
 
+/** The `b` of `a.b.c` (a JWT's claims): null unless there are exactly two dots with text between. */
+function middleOfThree(segment: string): string | null {
+  const first = segment.indexOf('.');
+  const second = first === -1 ? -1 : segment.indexOf('.', first + 1);
+  if (second === -1 || second === first + 1 || segment.includes('.', second + 1)) return null;
+  return segment.slice(first + 1, second);
+}
+
 /**
  * Whether a link's last path segment surely has no `.`, so no JWT, judged from the text after
  * its last `/`: far cheaper than checking the whole link is plain. It holds for an http(s) link
@@ -264,12 +270,13 @@ function jwtExpiry(url: string): string | null {
  * that text or a part of it.
  */
 function lastSegmentHasNoDot(url: string): boolean {
-  if (!url.startsWith('https://') && !url.startsWith('http://')) return false;
-  if (url.includes('?') || url.includes('#')) return false;
   const tail = url.slice(url.lastIndexOf('/') + 1);
+  if (tail.includes('.') || tail.includes('%')) return false;
   const first = tail.charCodeAt(0);
-  const kept = first > 0x20 && first !== BACKSLASH;
-  return kept && !tail.includes('.') && !tail.includes('%');
+  const kept = first > 0x20 && first !== BACKSLASH; // also false for an empty tail (NaN)
+  if (!kept) return false;
+  if (!url.startsWith('https://') && !url.startsWith('http://')) return false;
+  return !url.includes('?') && !url.includes('#');
 }
 
 const BACKSLASH = 0x5c;
@@ -430,6 +437,19 @@ function present<T>(items: ReadonlyArray<T | null | undefined> | null | undefine
 function firstText(values: ReadonlyArray<string | null | undefined>): string | null {
   for (const value of values) {
     const text = blankToNull(value);
+    if (text !== null) return text;
+  }
+  return null;
+}
+
+/** firstText over a field of each present item, without building the list of fields. */
+function firstTextOf<T>(
+  items: ReadonlyArray<T | null | undefined> | null | undefined,
+  field: (item: T) => string | null | undefined,
+): string | null {
+  for (const item of items ?? []) {
+    if (item === null || item === undefined) continue;
+    const text = blankToNull(field(item));
     if (text !== null) return text;
   }
   return null;

@@ -458,6 +458,7 @@ describe('links read without a full URL parse', () => {
     fc.stringMatching(/^[A-Za-z0-9._~-]{0,10}$/),
     fc.integer({ min: 900_000_000, max: 8_000_000_000 }).map((exp) => `h.${claims({ exp })}.s`),
     fc.constant(`h.${claims({ exp: 1709301600 })}.s`),
+    fc.constant(`h.${claims({ exp: 1709301600 })}.s.x`),
     fc.constant(`h.${claims({ exp: '1709301600' })}.s`),
     fc.string({ maxLength: 4 }),
   );
@@ -499,6 +500,8 @@ describe('links read without a full URL parse', () => {
     [`https://api.jazz.co/d/${jwt}#then/more`, '2024-03-01T14:00:00.000Z'],
     [`https://api.jazz.co/d/${jwt}/more`, documentedExpiry],
     [`https://api.jazz.co/d/${jwt}/..`, documentedExpiry],
+    [`https://api.jazz.co/d/${jwt}.more`, documentedExpiry],
+    [`https://api.jazz.co/d/h..${jwt}`, documentedExpiry],
     [`https://1.2.3.256/d/${jwt}`, documentedExpiry],
     [`https://a..b/d/${jwt}`, '2024-03-01T14:00:00.000Z'],
   ])('reads %s as a full parse does', (link, expected) => {
