@@ -6,8 +6,7 @@ import {
 } from 'zapier-platform-core';
 import { z as zod } from 'zod';
 
-import { isUnconfirmedWrite } from '../jazzhr/applicant-lookup';
-import { jazzhr, type JazzHRClient } from '../jazzhr/client';
+import { isUnconfirmedWrite, jazzhr, type JazzHRClient } from '../jazzhr/client';
 import { ApplicantDetail, ApplicantJob, CreatedApplicantJob } from '../jazzhr/schemas';
 import sample from '../samples/applicant_job.json';
 import { optionalText, parseInput, requiredApplicantId, requiredJobId } from './shared';

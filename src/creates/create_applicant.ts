@@ -8,11 +8,10 @@ import { z as zod } from 'zod';
 
 import {
   findApplicantByEmail,
-  isUnconfirmedWrite,
   NAME_LOOKUP_MAX_DETAILS,
   NAME_LOOKUP_MAX_PAGES,
 } from '../jazzhr/applicant-lookup';
-import { jazzhr, PAGE_SIZE } from '../jazzhr/client';
+import { isUnconfirmedWrite, jazzhr, PAGE_SIZE } from '../jazzhr/client';
 import { ApplicantDetail, CreatedApplicant } from '../jazzhr/schemas';
 import applicantSample from '../samples/applicant.json';
 import { downloadResumeAsBase64, RESUME_MAX_BYTES } from './resume-download';

@@ -11,7 +11,7 @@
  */
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
-import { jazzhr, PAGE_SIZE } from './client';
+import { isNotFoundError, jazzhr, PAGE_SIZE } from './client';
 import { ApplicantDetail, ApplicantSummary } from './schemas';
 
 export const NAME_LOOKUP_MAX_PAGES = 2;
@@ -33,25 +33,6 @@ const normaliseName = (name: string): string =>
 
 /** `prospect_20160512184407_…` carries its creation time; ids without one sort last. */
 const creationStamp = (id: string): string => /_(\d{14})_/.exec(id)?.[1] ?? '';
-
-/** The code of a Zapier error (`z.errors.Error` keeps message, code and status as JSON). */
-export function zapierErrorCode(error: unknown): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  try {
-    const { code } = JSON.parse(error.message) as { code?: unknown };
-    return typeof code === 'string' ? code : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** True for the client's error for a record JazzHR does not have (HTTP 404 or an empty answer). */
-export const isNotFoundError = (error: unknown): boolean =>
-  zapierErrorCode(error) === 'jazzhr_not_found';
-
-/** True when a POST got no usable answer (5xx, network): JazzHR may or may not have saved it. */
-export const isUnconfirmedWrite = (error: unknown): boolean =>
-  zapierErrorCode(error) === 'jazzhr_unavailable';
 
 /** Exact first+last name matches first, then newest (by id timestamp, then apply date). */
 function rankCandidates(

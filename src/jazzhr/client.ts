@@ -57,6 +57,25 @@ export function toZapierError(z: ZObject, failure: JazzHRFailure, method: 'GET' 
   }
 }
 
+/** The code of a Zapier error, such as the `jazzhr_…` codes toZapierError gives (`z.errors.Error` keeps message, code and status as JSON). */
+export function zapierErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  try {
+    const { code } = JSON.parse(error.message) as { code?: unknown };
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True for the client's error for a record JazzHR does not have (HTTP 404 or an empty answer). */
+export const isNotFoundError = (error: unknown): boolean =>
+  zapierErrorCode(error) === 'jazzhr_not_found';
+
+/** True when a POST got no usable answer (5xx, network): JazzHR may or may not have saved it. */
+export const isUnconfirmedWrite = (error: unknown): boolean =>
+  zapierErrorCode(error) === 'jazzhr_unavailable';
+
 export function jazzhr(z: ZObject, bundle: Bundle) {
   const apiKey = String(bundle.authData?.api_key ?? '').trim();
   const secrets = [apiKey];

@@ -9,11 +9,10 @@ import { z as zod } from 'zod';
 import {
   EMAIL_ONLY_MAX_DETAILS,
   findApplicantByEmail,
-  isNotFoundError,
   NAME_LOOKUP_MAX_DETAILS,
   NAME_LOOKUP_MAX_PAGES,
 } from '../jazzhr/applicant-lookup';
-import { jazzhr, PAGE_SIZE } from '../jazzhr/client';
+import { isNotFoundError, jazzhr, PAGE_SIZE } from '../jazzhr/client';
 import { ApplicantDetail } from '../jazzhr/schemas';
 import {
   applicantOutputFields,

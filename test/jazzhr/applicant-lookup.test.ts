@@ -4,10 +4,10 @@ import zapier, { createAppTester, type Bundle, type ZObject } from 'zapier-platf
 import {
   EMAIL_ONLY_MAX_DETAILS,
   findApplicantByEmail,
-  isNotFoundError,
   NAME_LOOKUP_MAX_DETAILS,
   type ApplicantEmailQuery,
 } from '../../src/jazzhr/applicant-lookup';
+import { isNotFoundError } from '../../src/jazzhr/client';
 import { applicantDetail, applicantSummary, prospectId } from '../fixtures/applicants/builders';
 import {
   API_KEY,
