@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 
 import { startTestCluster, type TestCluster } from '../../test/support/postgres';
 import { fromDist, fromRoot } from '../lib/paths';
-import { freePort, startNode, type Child } from '../lib/processes';
+import { cpuMsOf, freePort, startNode, type Child } from '../lib/processes';
 import { measured, notMeasured, type Row } from '../lib/results';
 import { quantile } from '../lib/stats';
 import { STANDIN_API_KEY, startJazzhrStandin } from '../standins/jazzhr';
@@ -50,6 +50,8 @@ interface LoadRun {
   statuses: Record<string, number>;
   errors: number;
   durationS: number;
+  /** CPU the server process used per 2xx answer during the run, in µs (Linux only). */
+  serverCpuUsPer2xx: number | undefined;
 }
 
 let uuidCounter = 0;
@@ -58,8 +60,9 @@ function load(
   url: string,
   body: string,
   signature: string,
-  options: { durationS: number; overallRate?: number },
+  options: { durationS: number; overallRate?: number; serverPid?: number },
 ): Promise<LoadRun> {
+  const cpuBefore = options.serverPid === undefined ? undefined : cpuMsOf(options.serverPid);
   const acknowledged = new Map<string, number>();
   const latencies: number[] = [];
   const runId = `${process.pid.toString(36)}${Date.now().toString(36)}`;
@@ -106,8 +109,13 @@ function load(
             stat.count ?? 0,
           ]),
         );
+        const cpuAfter = options.serverPid === undefined ? undefined : cpuMsOf(options.serverPid);
         resolve({
           acknowledged,
+          serverCpuUsPer2xx:
+            cpuBefore === undefined || cpuAfter === undefined || result['2xx'] === 0
+              ? undefined
+              : ((cpuAfter - cpuBefore) * 1000) / result['2xx'],
           perSecond: result['2xx'] / result.duration,
           latencies,
           statuses,
@@ -242,7 +250,10 @@ async function measureRelay(
     const stallMs = options.quick ? 15_000 : 30_000;
 
     const warmup = await load(ingestUrl, body, signature, { durationS: options.quick ? 1 : 2 });
-    const throughput = await load(ingestUrl, body, signature, { durationS: seconds });
+    const throughput = await load(ingestUrl, body, signature, {
+      durationS: seconds,
+      serverPid: relay.pid,
+    });
     await drain(
       target,
       [...warmup.acknowledged.keys(), ...throughput.acknowledged.keys()],
@@ -294,7 +305,10 @@ async function measureBare(
   try {
     const url = `http://127.0.0.1:${bare.port}/hooks/jazzhr/con_bench`;
     await load(url, body, signature, { durationS: options.quick ? 1 : 2 });
-    return await load(url, body, signature, { durationS: options.quick ? 3 : 10 });
+    return await load(url, body, signature, {
+      durationS: options.quick ? 3 : 10,
+      serverPid: bare.pid,
+    });
   } finally {
     await bare.stop();
   }
@@ -330,6 +344,19 @@ function rowsFor(
       baselineLabel: label,
       ...(throughputGoal ? { goal: { on: 'ratio', op: '>=', target: 0.4 } } : {}),
       details: { ...loadNote, bareStatuses: bare.statuses },
+    }),
+    measured({
+      figure,
+      metric: 'CPU per accepted export at full load (ingest and its delivery)',
+      unit: 'µs',
+      value: t.serverCpuUsPer2xx === undefined ? Number.NaN : Math.round(t.serverCpuUsPer2xx),
+      baseline: bare.serverCpuUsPer2xx === undefined ? null : Math.round(bare.serverCpuUsPer2xx),
+      baselineLabel: `${label}, per request`,
+      whyNoValue: 'the relay process’s CPU time could not be read (/proc is Linux only)',
+      details: {
+        ...loadNote,
+        note: 'all the relay process’s threads, user + system; deliveries run alongside ingest, so each export’s delivery is mostly inside its own figure',
+      },
     }),
     measured({
       figure,
@@ -400,6 +427,7 @@ function rowsFor(
 
 const METRICS = [
   'signed exports accepted per second',
+  'CPU per accepted export at full load (ingest and its delivery)',
   'ingest latency p50 at full load',
   'ingest latency p99 at full load',
   `delivery lag p50 at ${PACED_RATE} exports/s`,

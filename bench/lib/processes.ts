@@ -29,6 +29,26 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * CPU time (user + system, all threads) a process has used so far, in ms, from Linux's
+ * /proc/PID/stat; undefined where that cannot be read. Less noisy than throughput on a shared
+ * machine: it counts the work done per request, not how much of the machine the process got.
+ */
+export function cpuMsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may itself hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS_PER_SECOND : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function stopChild(child: ChildProcess): Promise<void> {
