@@ -161,6 +161,7 @@ export class DeliveryWorker {
   private readonly inFlight = new Set<Promise<void>>();
   private wake: (() => void) | undefined;
   private nudged = false;
+  private waitingForSlot = false;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {}
 
@@ -201,7 +202,9 @@ export class DeliveryWorker {
       const free = this.deps.policy.concurrency - this.inFlight.size;
       if (free === 0) {
         // Every slot is busy: wait for an attempt to finish (it wakes us), never spin.
+        this.waitingForSlot = true;
         await this.sleep(this.deps.policy.pollIntervalMs);
+        this.waitingForSlot = false;
         continue;
       }
       this.nudged = false;
@@ -223,7 +226,8 @@ export class DeliveryWorker {
     this.inFlight.add(attempt);
     void attempt.finally(() => {
       this.inFlight.delete(attempt);
-      this.wake?.();
+      // Only a loop waiting for a free slot needs waking; any other wake would spend a claim.
+      if (this.waitingForSlot) this.wake?.();
     });
   }
 

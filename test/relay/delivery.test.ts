@@ -282,6 +282,36 @@ describe('DeliveryWorker', () => {
     expect(sent).toHaveLength(7);
   });
 
+  it('claims when nudged, not again each time an attempt ends while slots are free', async () => {
+    let claims = 0;
+    const counting: Store = Object.create(store, {
+      claimDueDeliveries: {
+        value: (input: Parameters<Store['claimDueDeliveries']>[0]) => {
+          claims += 1;
+          return store.claimDueDeliveries(input);
+        },
+      },
+    });
+    let delivered = 0;
+    const running = worker(
+      async () => {
+        delivered += 1;
+        return { status: 200 };
+      },
+      { store: counting, policy: { ...policy, pollIntervalMs: 60_000 } },
+    );
+    running.start();
+    await queue(3);
+    running.nudge();
+    for (let waited = 0; delivered < 3 && waited < 200; waited += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await running.stop();
+    expect(await statuses()).toEqual(Array(3).fill('delivered'));
+    // One claim at start (nothing due), one for the nudge; none for the three attempts ending.
+    expect(claims).toBe(2);
+  });
+
   it('keeps at most `concurrency` attempts in flight', async () => {
     let inFlight = 0;
     let most = 0;
