@@ -43,6 +43,8 @@ export const SECRET_GRACE_MS = 24 * 60 * 60_000;
 const DELIVERIES_DEFAULT_LIMIT = 100;
 const DELIVERIES_MAX_LIMIT = 1000;
 const MAX_UUID_LENGTH = 200;
+const CONNECTION_REUSE_MS = 1_000;
+const MAX_REUSED_CONNECTIONS = 10_000;
 
 /** checkApiKey from src/jazzhr/key-check.ts, bound to the configured JazzHR API URL. */
 export type ApiKeyChecker = (apiKey: string) => Promise<KeyCheckResult>;
@@ -171,9 +173,39 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
     }
   };
 
+  /**
+   * Ingest reads its connection once per export. A connection read in the last second is
+   * reused: its secrets change only on rotation, and a signature that fails against a reused
+   * copy is checked again against a fresh read, so another process's rotation is never missed.
+   */
+  const recentConnections = new Map<string, { connection: Connection; readAt: number }>();
+  const readConnection = async (id: string, reuse: boolean) => {
+    const recent = recentConnections.get(id);
+    if (reuse && recent && clock.now() - recent.readAt < CONNECTION_REUSE_MS) {
+      return { connection: recent.connection, reused: true };
+    }
+    const connection = await store.connectionById(id);
+    if (recentConnections.size >= MAX_REUSED_CONNECTIONS) recentConnections.clear();
+    if (connection) recentConnections.set(id, { connection, readAt: clock.now() });
+    else recentConnections.delete(id);
+    return { connection, reused: false };
+  };
+
+  const checkIngestSignature = (req: IncomingMessage, body: Buffer, connection: Connection) => {
+    const now = clock.now();
+    const previousSecret =
+      connection.previousSecretExpiresAt !== null && connection.previousSecretExpiresAt > now
+        ? connection.previousSecret
+        : null;
+    return verifySignature(body, readHeader(req.headers, JAZZHR_HEADER.signature), [
+      connection.secret,
+      previousSecret,
+    ]);
+  };
+
   const ingest: Route['handle'] = async (req, res, [connectionId]) => {
     const started = performance.now();
-    const connection = await store.connectionById(connectionId!);
+    let { connection, reused } = await readConnection(connectionId!, true);
     if (!connection) {
       throw notFound(
         'This relay has no connection with that id. Copy the webhook URL again from the Zapier app and paste it into JazzHR.',
@@ -181,14 +213,12 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
     }
     const body = await readBody(req, maxIngestBytes);
     const now = clock.now();
-    const previousSecret =
-      connection.previousSecretExpiresAt !== null && connection.previousSecretExpiresAt > now
-        ? connection.previousSecret
-        : null;
-    const signature = verifySignature(body, readHeader(req.headers, JAZZHR_HEADER.signature), [
-      connection.secret,
-      previousSecret,
-    ]);
+    let signature = checkIngestSignature(req, body, connection);
+    if (!signature.ok && signature.reason === 'mismatch' && reused) {
+      ({ connection } = await readConnection(connection.id, false));
+      if (!connection) throw notFound('This relay no longer has this connection.');
+      signature = checkIngestSignature(req, body, connection);
+    }
     if (!signature.ok) {
       logger.warn('ingest rejected', { connection_id: connection.id, reason: signature.reason });
       throw new HttpError(401, 'invalid_signature', signature.message);
@@ -304,6 +334,7 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
           now,
         });
         if (!rotated) throw notFound(`No connection ${clip(id!)} belongs to this API key.`);
+        recentConnections.delete(rotated.id);
         logger.info('secret rotated', { connection_id: rotated.id });
         sendJson(res, 200, connectionResponse(rotated));
       },

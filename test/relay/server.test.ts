@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 
-import { hashApiKey } from '../../src/relay/ids';
+import { hashApiKey, mintSecret } from '../../src/relay/ids';
 import type { Store } from '../../src/relay/store/types';
 import { databaseKinds, type TestDatabase } from './support/databases';
 import {
@@ -567,6 +567,44 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
       expect((await send(before.secret, 'rot-4')).status).toBe(401);
       expect((await send(rotated.body.secret, 'rot-5')).status).toBe(200);
       expect((await connect()).previous_secret_expires_at).toBeNull();
+    });
+
+    it('reuses a connection read within the last second, yet sees a rotation made by another relay process at once', async () => {
+      const connection = await connect();
+      let reads = 0;
+      const counting: Store = Object.create(store, {
+        connectionById: {
+          value: (id: string) => {
+            reads += 1;
+            return store.connectionById(id);
+          },
+        },
+      });
+      await t.close();
+      t = await startTestRelay(counting, { defaultKey: VALID_API_KEY });
+      const send = (secret: string, uuid: string) =>
+        t.ingest(connection.id, EXPORT_BODY, jazzhrHeaders(EXPORT_BODY, secret, uuid));
+
+      expect((await send(connection.secret, 'reuse-1')).status).toBe(200);
+      expect((await send(connection.secret, 'reuse-2')).status).toBe(200);
+      expect(reads).toBe(1);
+      t.clock.advance(1_000);
+      expect((await send(connection.secret, 'reuse-3')).status).toBe(200);
+      expect(reads).toBe(2);
+
+      // Another process shares the database and rotates: this one still holds the old copy.
+      const newSecret = mintSecret();
+      await store.rotateSecret({
+        id: connection.id,
+        newSecret,
+        previousSecretExpiresAt: t.clock.now() + 24 * HOUR,
+        now: t.clock.now(),
+      });
+      expect((await send(newSecret, 'reuse-4')).status).toBe(200);
+      expect(reads).toBe(3);
+      expect((await send(connection.secret, 'reuse-5')).status).toBe(200);
+      expect((await send('not-the-secret', 'reuse-6')).status).toBe(401);
+      expect(reads).toBe(4);
     });
 
     it('rotating twice drops the oldest secret at once', async () => {
