@@ -205,7 +205,8 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
 
   const ingest: Route['handle'] = async (req, res, [connectionId]) => {
     const started = performance.now();
-    let { connection, reused } = await readConnection(connectionId!, true);
+    const recent = await readConnection(connectionId!, true);
+    let connection = recent.connection;
     if (!connection) {
       throw notFound(
         'This relay has no connection with that id. Copy the webhook URL again from the Zapier app and paste it into JazzHR.',
@@ -214,7 +215,7 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
     const body = await readBody(req, maxIngestBytes);
     const now = clock.now();
     let signature = checkIngestSignature(req, body, connection);
-    if (!signature.ok && signature.reason === 'mismatch' && reused) {
+    if (!signature.ok && signature.reason === 'mismatch' && recent.reused) {
       ({ connection } = await readConnection(connection.id, false));
       if (!connection) throw notFound('This relay no longer has this connection.');
       signature = checkIngestSignature(req, body, connection);
