@@ -7,7 +7,6 @@ import {
   NAME_LOOKUP_MAX_DETAILS,
   type ApplicantEmailQuery,
 } from '../../src/jazzhr/applicant-lookup';
-import { isNotFoundError } from '../../src/jazzhr/client';
 import { applicantDetail, applicantSummary, prospectId } from '../fixtures/applicants/builders';
 import {
   API_KEY,
@@ -218,14 +217,5 @@ describe('findApplicantByEmail failures', () => {
       lookup({ email: 'jane.doe@example.com', firstName: 'Jane', lastName: 'Doe' }),
     );
     expect(userMessage(error)).toMatch(/Something broke/);
-  });
-});
-
-describe('isNotFoundError', () => {
-  it('recognises only the client not-found error', () => {
-    expect(isNotFoundError(new Error(JSON.stringify({ code: 'jazzhr_not_found' })))).toBe(true);
-    expect(isNotFoundError(new Error(JSON.stringify({ code: 'jazzhr_api_error' })))).toBe(false);
-    expect(isNotFoundError(new Error('plain text'))).toBe(false);
-    expect(isNotFoundError('not an error')).toBe(false);
   });
 });

@@ -4,7 +4,13 @@ import { z as zod } from 'zod';
 
 import applicantDetail from '../fixtures/jazzhr/applicant.detail.synthetic.json';
 import applicants from '../fixtures/jazzhr/applicants.list.json';
-import { jazzhr, PAGE_SIZE, type JazzHRClient } from '../../src/jazzhr/client';
+import {
+  isNotFoundError,
+  isUnconfirmedWrite,
+  jazzhr,
+  PAGE_SIZE,
+  type JazzHRClient,
+} from '../../src/jazzhr/client';
 import {
   ApplicantDetail,
   ApplicantSummary,
@@ -366,5 +372,23 @@ describe('the API key never appears in an error', () => {
     jazzhrApi().post('/v1/notes').reply(500, echo);
     const error = await failureOf(withClient((client) => client.post('notes', {}, CreatedNote)));
     expect(errorTexts(error)).not.toContain(API_KEY);
+  });
+});
+
+describe('error code checks', () => {
+  const coded = (code: string) => new Error(JSON.stringify({ code }));
+
+  it('isNotFoundError recognises only the client not-found error', () => {
+    expect(isNotFoundError(coded('jazzhr_not_found'))).toBe(true);
+    expect(isNotFoundError(coded('jazzhr_api_error'))).toBe(false);
+    expect(isNotFoundError(new Error('plain text'))).toBe(false);
+    expect(isNotFoundError('not an error')).toBe(false);
+  });
+
+  it('isUnconfirmedWrite recognises only a write JazzHR may or may not have saved', () => {
+    expect(isUnconfirmedWrite(coded('jazzhr_unavailable'))).toBe(true);
+    expect(isUnconfirmedWrite(coded('jazzhr_not_found'))).toBe(false);
+    expect(isUnconfirmedWrite(new Error('plain text'))).toBe(false);
+    expect(isUnconfirmedWrite(undefined)).toBe(false);
   });
 });
