@@ -31,6 +31,9 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   pollIntervalMs: 1_000,
 };
 
+/** How much longer than one attempt's timeout stop() waits for attempts in flight. */
+const STOP_GRACE_MS = 2_000;
+
 export interface OutgoingDelivery {
   url: string;
   body: Uint8Array;
@@ -182,12 +185,26 @@ export class DeliveryWorker {
     this.wake?.();
   }
 
-  /** Stops claiming work and waits for attempts in flight to be recorded. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming work and waits for attempts in flight to be recorded, for at most graceMs.
+   * Each attempt is bounded by its own timeout, so the deadline only matters when a SendDelivery
+   * ignores it; an attempt left behind keeps its lease and is sent again once that runs out.
+   */
+  async stop(graceMs = this.deps.policy.timeoutMs + STOP_GRACE_MS): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;
-    await Promise.all(this.inFlight);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), graceMs);
+    });
+    const outcome = await Promise.race([Promise.all(this.inFlight).then(() => 'done'), late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      this.deps.logger.warn('stopped with delivery attempts still in flight', {
+        attempts: this.inFlight.size,
+      });
+    }
   }
 
   /** Claims one batch of due deliveries and sends them; resolves when all are recorded. */

@@ -312,6 +312,25 @@ describe('DeliveryWorker', () => {
     expect(claims).toBe(2);
   });
 
+  it('stops by its deadline even when an attempt never settles, leaving that delivery leased for a later retry', async () => {
+    let started: () => void = () => {};
+    const attemptStarted = new Promise<void>((resolve) => (started = resolve));
+    const running = worker(() => {
+      started();
+      return new Promise(() => {});
+    });
+    await queue(1);
+    running.start();
+    await attemptStarted;
+    const stopping = performance.now();
+    await running.stop(50);
+    expect(performance.now() - stopping).toBeLessThan(2_000);
+    expect(
+      logs.some((line) => line.includes('stopped with delivery attempts still in flight')),
+    ).toBe(true);
+    expect(await statuses()).toEqual(['pending']);
+  });
+
   it('keeps at most `concurrency` attempts in flight', async () => {
     let inFlight = 0;
     let most = 0;
