@@ -1,4 +1,4 @@
-/** Shared by the hidden triggers that fill dropdowns (job_list, user_list, …). */
+/** Shared by the hidden triggers that fill dropdowns (job_list, user_list, …), and by the operations that show a person's name. */
 import type { Bundle } from 'zapier-platform-core';
 
 /** Zapier counts dropdown pages from 0; JazzHR counts from 1. */
@@ -7,18 +7,21 @@ export function jazzhrPage(bundle: Bundle): number {
   return Number.isInteger(page) && page >= 0 ? page + 1 : 1;
 }
 
-/** "First Last", trimmed; '' when both are blank. */
-export function personName(first: string, last: string): string {
-  return [first, last]
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .join(' ');
+/** "First Last", trimmed; '' when both are blank or missing. */
+export function personName(
+  first: string | null | undefined,
+  last: string | null | undefined,
+): string {
+  return joinNonEmpty([first, last], ' ');
 }
 
-/** Joins the non-empty parts with a separator. */
-export function joinNonEmpty(parts: string[], separator: string): string {
+/** Joins the parts that are not blank or missing with a separator. */
+export function joinNonEmpty(
+  parts: ReadonlyArray<string | null | undefined>,
+  separator: string,
+): string {
   return parts
-    .map((part) => part.trim())
+    .map((part) => (part ?? '').trim())
     .filter(Boolean)
     .join(separator);
 }

@@ -7,7 +7,7 @@ import { z as zod } from 'zod';
 
 import { jazzhr } from '../jazzhr/client';
 import { ApplicantDetail, Job, User, type ApplicantDetailJob } from '../jazzhr/schemas';
-import { fullName } from './polling';
+import { personName } from './dropdown';
 
 const requiredId = (prefix: string, label: string) =>
   zod
@@ -32,7 +32,7 @@ const jobOf = (jobs: ApplicantDetailJob[], jobId: string) =>
 function applicantContact(applicant: ApplicantDetail, jobId: string) {
   const application = jobOf(applicant.jobs, jobId);
   return {
-    name: fullName(applicant.first_name, applicant.last_name),
+    name: personName(applicant.first_name, applicant.last_name),
     email: applicant.email,
     phone: applicant.phone,
     address: applicant.address,
@@ -136,7 +136,7 @@ async function userDirectory(z: ZObject, bundle: Bundle, needed: string): Promis
     users: Object.fromEntries(
       users.map((user) => [
         user.id,
-        { name: fullName(user.first_name, user.last_name), email: user.email },
+        { name: personName(user.first_name, user.last_name), email: user.email },
       ]),
     ),
   };
@@ -168,7 +168,7 @@ export async function activityPeople(z: ZObject, bundle: Bundle) {
   return {
     user_name: user?.name ?? '',
     user_email: user?.email ?? '',
-    applicant_name: applicant ? fullName(applicant.first_name, applicant.last_name) : '',
+    applicant_name: applicant ? personName(applicant.first_name, applicant.last_name) : '',
     applicant_email: applicant?.email ?? '',
     applicant_phone: applicant?.phone ?? '',
   };

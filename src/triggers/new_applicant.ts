@@ -4,10 +4,10 @@ import { z as zod } from 'zod';
 import { jazzhr } from '../jazzhr/client';
 import { ApplicantSummary } from '../jazzhr/schemas';
 import sample from '../samples/new_applicant.json';
+import { personName } from './dropdown';
 import { applicantDetails } from './hydrators';
 import {
   DEDUPE_PAGES,
-  fullName,
   idTimestamp,
   newestFirst,
   optionalJazzId,
@@ -36,7 +36,7 @@ async function perform(z: ZObject, bundle: Bundle) {
       id: a.id,
       first_name: a.first_name,
       last_name: a.last_name,
-      name: fullName(a.first_name, a.last_name),
+      name: personName(a.first_name, a.last_name),
       phone: a.prospect_phone,
       apply_date: a.apply_date,
       job_id: a.job_id,

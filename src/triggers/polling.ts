@@ -75,13 +75,6 @@ export function idTimestamp(id: string): string {
   return /^[a-z]+_(\d{14})_/i.exec(id)?.[1] ?? '';
 }
 
-export function fullName(first: string | null | undefined, last: string | null | undefined) {
-  return [first, last]
-    .map((part) => (part ?? '').trim())
-    .filter(Boolean)
-    .join(' ');
-}
-
 /** An optional text input: blank, null and missing all mean "not set". */
 const optionalText = <S extends ZodType>(schema: S) =>
   zod.preprocess((value) => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Bundle } from 'zapier-platform-core';
 
-import { fullName, idTimestamp, newestFirst, pollMode } from '../../src/triggers/polling';
+import { idTimestamp, newestFirst, pollMode } from '../../src/triggers/polling';
 
 const bundleWith = (meta: Partial<Bundle['meta']>) => ({ meta }) as Bundle;
 
@@ -25,14 +25,6 @@ describe('idTimestamp', () => {
     ['', ''],
   ])('reads %j as %j', (id, stamp) => {
     expect(idTimestamp(id)).toBe(stamp);
-  });
-});
-
-describe('fullName', () => {
-  it('joins the parts it has', () => {
-    expect(fullName(' Alan ', 'Turing')).toBe('Alan Turing');
-    expect(fullName('', 'Turing')).toBe('Turing');
-    expect(fullName(null, undefined)).toBe('');
   });
 });
 
