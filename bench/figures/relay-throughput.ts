@@ -6,8 +6,9 @@ import { createHmac } from 'node:crypto';
 import autocannon from 'autocannon';
 
 import { startTestCluster, type TestCluster } from '../../test/support/postgres';
+import { freePort } from '../../test/support/ports';
 import { fromDist, fromRoot } from '../lib/paths';
-import { cpuMsOf, freePort, startNode, type Child } from '../lib/processes';
+import { cpuMsOf, startNode, type Child } from '../lib/processes';
 import { measured, notMeasured, type Row } from '../lib/results';
 import { quantile } from '../lib/stats';
 import { STANDIN_API_KEY, startJazzhrStandin } from '../standins/jazzhr';
