@@ -2,6 +2,8 @@ import type { Readable } from 'node:stream';
 
 import type { ZObject } from 'zapier-platform-core';
 
+import { webLinkHost } from '../web-link';
+
 /**
  * The largest resume we forward. JazzHR publishes no limit; 10 MB covers any real CV and keeps
  * the base64 copy (a third larger) well inside Zapier's memory and request limits.
@@ -34,12 +36,8 @@ export async function downloadResumeAsBase64(
   { maxBytes = RESUME_MAX_BYTES, timeoutMs = RESUME_TIMEOUT_MS } = {},
 ): Promise<string> {
   const startedAt = Date.now();
-  let host: string;
-  try {
-    const parsed = new URL(fileUrl);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('scheme');
-    host = parsed.host;
-  } catch {
+  const host = webLinkHost(fileUrl);
+  if (host === undefined) {
     throw new z.errors.Error(
       'Resume: expected a file (or a link to one starting with https://). Map a file from an earlier step, or leave Resume empty.',
       'invalid_input',

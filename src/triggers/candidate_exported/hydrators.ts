@@ -6,6 +6,7 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import { z as zod } from 'zod';
 
 import { findApplicantByEmail } from '../../jazzhr/applicant-lookup';
+import { webLinkHost } from '../../web-link';
 
 export const resumeFileInput = zod.object({
   url: zod.string().min(1),
@@ -38,12 +39,8 @@ export async function candidateExportResumeFile(z: ZObject, bundle: Bundle): Pro
     );
   }
   const { url, file_name: fileName } = input.data;
-  let host: string;
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('scheme');
-    host = parsed.host;
-  } catch {
+  const host = webLinkHost(url);
+  if (host === undefined) {
     throw new z.errors.Error(
       'Resume File: the résumé link in this export is not a web address.',
       'invalid_input',
