@@ -191,8 +191,12 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
     return { connection, reused: false };
   };
 
-  const checkIngestSignature = (req: IncomingMessage, body: Buffer, connection: Connection) => {
-    const now = clock.now();
+  const checkIngestSignature = (
+    req: IncomingMessage,
+    body: Buffer,
+    connection: Connection,
+    now: number,
+  ) => {
     const previousSecret =
       connection.previousSecretExpiresAt !== null && connection.previousSecretExpiresAt > now
         ? connection.previousSecret
@@ -214,11 +218,11 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
     }
     const body = await readBody(req, maxIngestBytes);
     const now = clock.now();
-    let signature = checkIngestSignature(req, body, connection);
+    let signature = checkIngestSignature(req, body, connection, now);
     if (!signature.ok && signature.reason === 'mismatch' && recent.reused) {
       ({ connection } = await readConnection(connection.id, false));
       if (!connection) throw notFound('This relay no longer has this connection.');
-      signature = checkIngestSignature(req, body, connection);
+      signature = checkIngestSignature(req, body, connection, now);
     }
     if (!signature.ok) {
       logger.warn('ingest rejected', { connection_id: connection.id, reason: signature.reason });
