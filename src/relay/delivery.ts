@@ -6,7 +6,7 @@ import { JAZZHR_HEADER, signBody } from '../webhook';
 import type { Clock, Random } from './clock';
 import { isAllowedTargetHost } from './config';
 import type { Logger } from './logger';
-import type { AttemptOutcome, ClaimedDelivery, Store } from './store/types';
+import type { AttemptOutcome, ClaimedDelivery, DeliveryLease, Store } from './store/types';
 
 export interface DeliveryPolicy {
   /** Per attempt, until the target's response headers arrive. */
@@ -165,6 +165,8 @@ export class DeliveryWorker {
   private wake: (() => void) | undefined;
   private nudged = false;
   private waitingForSlot = false;
+  /** Slots promised to ingests still committing (see leaseForIngest). */
+  private reserved = 0;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {}
 
@@ -207,6 +209,32 @@ export class DeliveryWorker {
     }
   }
 
+  /**
+   * A lease for the export an ingest is about to store, when a slot is free: the ingest leases
+   * one of its new deliveries in its own transaction and hands it back through takeOver, so it
+   * is sent at once, with no claim and no second read of the body. Undefined while the worker
+   * is stopped or busy; the claim loop then takes the delivery like any other.
+   */
+  leaseForIngest(): DeliveryLease | undefined {
+    if (!this.running || this.freeSlots() === 0) return undefined;
+    this.reserved += 1;
+    const now = this.deps.clock.now();
+    return { token: newLeaseToken(), until: now + this.leaseMs, limit: 1 };
+  }
+
+  /**
+   * Sends what an ingest leased under `lease` and frees the slot it held; called with none
+   * when the ingest failed. A delivery handed over after stop() is not sent here: its lease
+   * runs out and a claim takes it, as after a crash.
+   */
+  takeOver(lease: DeliveryLease, leased: readonly ClaimedDelivery[]): void {
+    this.reserved -= lease.limit;
+    for (const delivery of leased) {
+      if (this.running) this.track(this.attempt(delivery));
+    }
+    if (leased.length < lease.limit && this.waitingForSlot) this.wake?.();
+  }
+
   /** Claims one batch of due deliveries and sends them; resolves when all are recorded. */
   async runOnce(): Promise<number> {
     const claimed = await this.claim(this.deps.policy.concurrency);
@@ -216,7 +244,7 @@ export class DeliveryWorker {
 
   private async run(): Promise<void> {
     while (this.running) {
-      const free = this.deps.policy.concurrency - this.inFlight.size;
+      const free = this.freeSlots();
       if (free === 0) {
         // Every slot is busy: wait for an attempt to finish (it wakes us), never spin.
         this.waitingForSlot = true;
@@ -237,6 +265,10 @@ export class DeliveryWorker {
       if (claimedAll || this.nudged) continue;
       await this.sleep(this.deps.policy.pollIntervalMs);
     }
+  }
+
+  private freeSlots(): number {
+    return Math.max(this.deps.policy.concurrency - this.inFlight.size - this.reserved, 0);
   }
 
   private track(attempt: Promise<void>): void {
@@ -267,7 +299,7 @@ export class DeliveryWorker {
     return this.deps.store.claimDueDeliveries({
       now,
       limit,
-      leaseToken: randomBytes(12).toString('hex'),
+      leaseToken: newLeaseToken(),
       leaseUntil: now + this.leaseMs,
     });
   }
@@ -337,6 +369,10 @@ export class DeliveryWorker {
       });
     }
   }
+}
+
+function newLeaseToken(): string {
+  return randomBytes(12).toString('hex');
 }
 
 function safeHostname(url: string): string {

@@ -312,6 +312,60 @@ describe('DeliveryWorker', () => {
     expect(claims).toBe(2);
   });
 
+  it('sends a delivery leased at ingest at once, without a claim, holding its slot from lease to hand-over', async () => {
+    let claims = 0;
+    const counting: Store = Object.create(store, {
+      claimDueDeliveries: {
+        value: (input: Parameters<Store['claimDueDeliveries']>[0]) => {
+          claims += 1;
+          return store.claimDueDeliveries(input);
+        },
+      },
+    });
+    const sent: string[] = [];
+    const running = worker(
+      async (delivery) => {
+        sent.push(delivery.headers['X-JazzHR-UUID']!);
+        return { status: 200 };
+      },
+      { store: counting, policy: { ...policy, concurrency: 1, pollIntervalMs: 60_000 } },
+    );
+    expect(running.leaseForIngest()).toBeUndefined();
+    running.start();
+    for (let waited = 0; claims === 0 && waited < 200; waited += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+
+    const lease = running.leaseForIngest();
+    expect(lease).toMatchObject({ limit: 1, until: clock.now() + policy.timeoutMs * 2 + 5_000 });
+    expect(running.leaseForIngest()).toBeUndefined();
+    const result = await store.ingestExport({
+      connectionId,
+      uuid: 'handed-over',
+      event: 'CANDIDATE-EXPORT',
+      headers: { 'x-jazzhr-event': 'CANDIDATE-EXPORT', 'x-jazzhr-uuid': 'handed-over' },
+      body: Buffer.from('{"n": 0}'),
+      receivedAt: clock.now(),
+      giveUpAfter: clock.now() + policy.retryWindowMs,
+      lease,
+    });
+    running.takeOver(lease!, result.leased);
+    for (let waited = 0; (await statuses())[0] !== 'delivered' && waited < 200; waited += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(await statuses()).toEqual(['delivered']);
+    expect(sent).toEqual(['handed-over']);
+    expect(claims).toBe(1);
+
+    // A lease an ingest did not use (a duplicate, no subscription, a failure) gives its slot back.
+    const unused = running.leaseForIngest();
+    expect(unused).toBeDefined();
+    running.takeOver(unused!, []);
+    expect(running.leaseForIngest()).toBeDefined();
+    await running.stop();
+    expect(running.leaseForIngest()).toBeUndefined();
+  });
+
   it('stops by its deadline even when an attempt never settles, leaving that delivery leased for a later retry', async () => {
     let started: () => void = () => {};
     const attemptStarted = new Promise<void>((resolve) => (started = resolve));

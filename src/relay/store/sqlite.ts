@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 
+import { newId } from '../ids';
 import type { DeliveryStatus } from '../protocol';
 import { GroupCommit } from './group-commit';
 import {
@@ -14,9 +15,10 @@ import {
   connectionRecord,
   deliveryRecord,
   exportRecord,
+  leasedDelivery,
   subscriptionRecord,
 } from './records';
-import type { AttemptOutcome, IngestResult, NewExport, Store } from './types';
+import type { AttemptOutcome, ClaimedDelivery, IngestResult, NewExport, Store } from './types';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE connections (
@@ -251,21 +253,41 @@ export class SqliteStore implements Store {
       input.body,
       input.receivedAt,
     );
-    if (!inserted) return { stored: false, deliveries: 0 };
-    const queued = this.statement(
+    if (!inserted) return { stored: false, deliveries: 0, leased: [] };
+    const exportId = Number(inserted.id);
+    const targets = this.statement(
+      `SELECT id, target_url AS "targetUrl", secret FROM subscriptions
+       WHERE connection_id = ? AND active = 1 ORDER BY created_at, id`,
+    ).all(input.connectionId);
+    const queue = this.statement(
       `INSERT INTO deliveries (id, export_id, subscription_id, connection_id, status, attempts, next_attempt_at,
-         give_up_after, created_at, updated_at)
-       SELECT 'dlv_' || lower(hex(randomblob(16))), ?, id, connection_id, 'pending', 0, ?, ?, ?, ?
-       FROM subscriptions WHERE connection_id = ? AND active = 1`,
-    ).run(
-      Number(inserted.id),
-      input.receivedAt,
-      input.giveUpAfter,
-      input.receivedAt,
-      input.receivedAt,
-      input.connectionId,
+         give_up_after, lease_token, lease_until, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)`,
     );
-    return { stored: true, deliveries: Number(queued.changes) };
+    const leased: ClaimedDelivery[] = [];
+    for (const target of targets) {
+      const created = {
+        id: newId('dlv'),
+        subscriptionId: String(target.id),
+        targetUrl: String(target.targetUrl),
+        secret: String(target.secret),
+      };
+      const lease = input.lease && leased.length < input.lease.limit ? input.lease : undefined;
+      queue.run(
+        created.id,
+        exportId,
+        created.subscriptionId,
+        input.connectionId,
+        input.receivedAt,
+        input.giveUpAfter,
+        lease?.token ?? null,
+        lease?.until ?? null,
+        input.receivedAt,
+        input.receivedAt,
+      );
+      if (lease) leased.push(leasedDelivery(input, lease, created));
+    }
+    return { stored: true, deliveries: targets.length, leased };
   }
 
   async recentExports(connectionId: string, limit: number) {
