@@ -165,8 +165,10 @@ export class DeliveryWorker {
   private wake: (() => void) | undefined;
   private nudged = false;
   private waitingForSlot = false;
-  /** Slots promised to ingests still committing (see leaseForIngest). */
+  /** Leases given to ingests still committing (see leaseForIngest). */
   private reserved = 0;
+  /** Deliveries ingests leased to this worker, waiting for a slot: sent before anything is claimed. */
+  private readonly handedOver: Array<{ delivery: ClaimedDelivery; leaseUntil: number }> = [];
 
   constructor(private readonly deps: DeliveryWorkerDeps) {}
 
@@ -200,39 +202,55 @@ export class DeliveryWorker {
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), graceMs);
     });
-    const outcome = await Promise.race([Promise.all(this.inFlight).then(() => 'done'), late]);
+    const outcome = await Promise.race([this.settled().then(() => 'done'), late]);
     clearTimeout(timer);
     if (outcome === 'late') {
       this.deps.logger.warn('stopped with delivery attempts still in flight', {
         attempts: this.inFlight.size,
+        handed_over_waiting: this.handedOver.length,
       });
     }
   }
 
+  /** Resolves once no attempt is in flight; handed-over deliveries start as earlier attempts end. */
+  private async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
   /**
-   * A lease for the export an ingest is about to store, when a slot is free: the ingest leases
-   * one of its new deliveries in its own transaction and hands it back through takeOver, so it
-   * is sent at once, with no claim and no second read of the body. Undefined while the worker
-   * is stopped or busy; the claim loop then takes the delivery like any other.
+   * A lease for the export an ingest is about to store: the ingest leases one of its new
+   * deliveries in its own transaction and hands it back through takeOver, and it is sent as
+   * soon as a slot is free, before any claim, with no second read of the body. At most one
+   * delivery per slot waits like this, so each starts within one attempt's time, long before
+   * its lease ends. Undefined while the worker is stopped or has that much waiting; the claim
+   * loop then takes the delivery like any other.
    */
   leaseForIngest(): DeliveryLease | undefined {
-    if (!this.running || this.freeSlots() === 0) return undefined;
+    const waiting = this.inFlight.size + this.reserved + this.handedOver.length;
+    if (!this.running || waiting >= 2 * this.deps.policy.concurrency) return undefined;
     this.reserved += 1;
     const now = this.deps.clock.now();
     return { token: newLeaseToken(), until: now + this.leaseMs, limit: 1 };
   }
 
-  /**
-   * Sends what an ingest leased under `lease` and frees the slot it held; called with none
-   * when the ingest failed. A delivery handed over after stop() is not sent here: its lease
-   * runs out and a claim takes it, as after a crash.
-   */
+  /** Queues what an ingest leased under `lease` for sending; called with none when the ingest failed. */
   takeOver(lease: DeliveryLease, leased: readonly ClaimedDelivery[]): void {
     this.reserved -= lease.limit;
-    for (const delivery of leased) {
-      if (this.running) this.track(this.attempt(delivery));
+    for (const delivery of leased) this.handedOver.push({ delivery, leaseUntil: lease.until });
+    this.startHandedOver();
+    if (this.handedOver.length === 0 && this.waitingForSlot) this.wake?.();
+  }
+
+  /**
+   * Starts waiting handed-over deliveries while slots are free, also while stopping (they are
+   * this process's to send). One whose attempt could outlast its lease is left to a claim.
+   */
+  private startHandedOver(): void {
+    const { clock, policy } = this.deps;
+    while (this.handedOver.length > 0 && this.inFlight.size < policy.concurrency) {
+      const { delivery, leaseUntil } = this.handedOver.shift()!;
+      if (clock.now() + policy.timeoutMs < leaseUntil) this.track(this.attempt(delivery));
     }
-    if (leased.length < lease.limit && this.waitingForSlot) this.wake?.();
   }
 
   /** Claims one batch of due deliveries and sends them; resolves when all are recorded. */
@@ -267,16 +285,19 @@ export class DeliveryWorker {
     }
   }
 
+  /** Slots left for claims: handed-over deliveries, waiting or promised, go first. */
   private freeSlots(): number {
-    return Math.max(this.deps.policy.concurrency - this.inFlight.size - this.reserved, 0);
+    const taken = this.inFlight.size + this.reserved + this.handedOver.length;
+    return Math.max(this.deps.policy.concurrency - taken, 0);
   }
 
   private track(attempt: Promise<void>): void {
     this.inFlight.add(attempt);
     void attempt.finally(() => {
       this.inFlight.delete(attempt);
+      this.startHandedOver();
       // Only a loop waiting for a free slot needs waking; any other wake would spend a claim.
-      if (this.waitingForSlot) this.wake?.();
+      if (this.handedOver.length === 0 && this.waitingForSlot) this.wake?.();
     });
   }
 

@@ -312,58 +312,142 @@ describe('DeliveryWorker', () => {
     expect(claims).toBe(2);
   });
 
-  it('sends a delivery leased at ingest at once, without a claim, holding its slot from lease to hand-over', async () => {
-    let claims = 0;
-    const counting: Store = Object.create(store, {
-      claimDueDeliveries: {
-        value: (input: Parameters<Store['claimDueDeliveries']>[0]) => {
-          claims += 1;
-          return store.claimDueDeliveries(input);
-        },
-      },
-    });
+  describe('deliveries leased at ingest', () => {
+    let claims: number;
+    let counting: Store;
     const sent: string[] = [];
-    const running = worker(
-      async (delivery) => {
-        sent.push(delivery.headers['X-JazzHR-UUID']!);
-        return { status: 200 };
-      },
-      { store: counting, policy: { ...policy, concurrency: 1, pollIntervalMs: 60_000 } },
-    );
-    expect(running.leaseForIngest()).toBeUndefined();
-    running.start();
-    for (let waited = 0; claims === 0 && waited < 200; waited += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    let release: () => void;
 
-    const lease = running.leaseForIngest();
-    expect(lease).toMatchObject({ limit: 1, until: clock.now() + policy.timeoutMs * 2 + 5_000 });
-    expect(running.leaseForIngest()).toBeUndefined();
-    const result = await store.ingestExport({
-      connectionId,
-      uuid: 'handed-over',
-      event: 'CANDIDATE-EXPORT',
-      headers: { 'x-jazzhr-event': 'CANDIDATE-EXPORT', 'x-jazzhr-uuid': 'handed-over' },
-      body: Buffer.from('{"n": 0}'),
-      receivedAt: clock.now(),
-      giveUpAfter: clock.now() + policy.retryWindowMs,
-      lease,
+    beforeEach(() => {
+      claims = 0;
+      sent.length = 0;
+      counting = Object.create(store, {
+        claimDueDeliveries: {
+          value: (input: Parameters<Store['claimDueDeliveries']>[0]) => {
+            claims += 1;
+            return store.claimDueDeliveries(input);
+          },
+        },
+      });
     });
-    running.takeOver(lease!, result.leased);
-    for (let waited = 0; (await statuses())[0] !== 'delivered' && waited < 200; waited += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    expect(await statuses()).toEqual(['delivered']);
-    expect(sent).toEqual(['handed-over']);
-    expect(claims).toBe(1);
 
-    // A lease an ingest did not use (a duplicate, no subscription, a failure) gives its slot back.
-    const unused = running.leaseForIngest();
-    expect(unused).toBeDefined();
-    running.takeOver(unused!, []);
-    expect(running.leaseForIngest()).toBeDefined();
-    await running.stop();
-    expect(running.leaseForIngest()).toBeUndefined();
+    /** One slot; each send waits until release() is called. */
+    async function startGated() {
+      let gate = Promise.resolve();
+      const running = worker(
+        async (delivery) => {
+          sent.push(delivery.headers['X-JazzHR-UUID']!);
+          await gate;
+          return { status: 200 };
+        },
+        { store: counting, policy: { ...policy, concurrency: 1, pollIntervalMs: 60_000 } },
+      );
+      const close = () => {
+        gate = new Promise((resolve) => (release = () => resolve()));
+      };
+      close();
+      running.start();
+      await until(() => claims === 1);
+      return { running, close };
+    }
+
+    async function ingest(uuid: string, lease: ReturnType<DeliveryWorker['leaseForIngest']>) {
+      const result = await store.ingestExport({
+        connectionId,
+        uuid,
+        event: 'CANDIDATE-EXPORT',
+        headers: { 'x-jazzhr-event': 'CANDIDATE-EXPORT', 'x-jazzhr-uuid': uuid },
+        body: Buffer.from(`{"uuid": "${uuid}"}`),
+        receivedAt: clock.now(),
+        giveUpAfter: clock.now() + policy.retryWindowMs,
+        lease,
+      });
+      return result.leased;
+    }
+
+    async function until(condition: () => boolean | Promise<boolean>) {
+      for (let waited = 0; !(await condition()) && waited < 400; waited += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+
+    it('sends them before claiming anything, one waiting per slot at most, and never claims them', async () => {
+      expect(worker(async () => ({ status: 200 })).leaseForIngest()).toBeUndefined();
+      const { running, close } = await startGated();
+
+      const first = running.leaseForIngest();
+      const second = running.leaseForIngest();
+      expect(first).toMatchObject({ limit: 1, until: clock.now() + policy.timeoutMs * 2 + 5_000 });
+      expect(second).toBeDefined();
+      expect(running.leaseForIngest()).toBeUndefined();
+      running.takeOver(first!, await ingest('first', first));
+      running.takeOver(second!, await ingest('second', second));
+      await until(() => sent.length === 1);
+      // The slot is busy with the first; the second waits for it rather than for a claim.
+      expect(sent).toEqual(['first']);
+      expect(running.leaseForIngest()).toBeUndefined();
+
+      const releaseFirst = release;
+      close();
+      releaseFirst();
+      await until(() => sent.length === 2);
+      expect(sent).toEqual(['first', 'second']);
+      release();
+      await until(async () => (await statuses()).every((status) => status === 'delivered'));
+      expect(await statuses()).toEqual(['delivered', 'delivered']);
+      expect(claims).toBe(1);
+
+      // A lease an ingest did not use (a duplicate, no subscription, a failure) is given back.
+      const unused = running.leaseForIngest();
+      const spare = running.leaseForIngest();
+      expect(running.leaseForIngest()).toBeUndefined();
+      running.takeOver(unused!, []);
+      expect(running.leaseForIngest()).toBeDefined();
+      running.takeOver(spare!, []);
+      await running.stop();
+      expect(running.leaseForIngest()).toBeUndefined();
+    });
+
+    it('leaves one that waited too long for a slot to a claim, once its lease has run out', async () => {
+      const { running } = await startGated();
+      const first = running.leaseForIngest();
+      const second = running.leaseForIngest();
+      running.takeOver(first!, await ingest('busy', first));
+      running.takeOver(second!, await ingest('late', second));
+      await until(() => sent.length === 1);
+
+      // Its attempt could now outlast the lease, so it is not started.
+      clock.advance(policy.timeoutMs * 2 + 5_000 - policy.timeoutMs);
+      release();
+      await until(async () => (await statuses()).includes('delivered'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(sent).toEqual(['busy']);
+      expect(await statuses()).toEqual(['delivered', 'pending']);
+
+      clock.advance(policy.timeoutMs);
+      running.nudge();
+      await until(() => sent.length === 2);
+      expect(sent).toEqual(['busy', 'late']);
+      release();
+      await running.stop();
+      expect(await statuses()).toEqual(['delivered', 'delivered']);
+    });
+
+    it('sends what is still waiting when stopped, within the grace period', async () => {
+      const { running } = await startGated();
+      const first = running.leaseForIngest();
+      const second = running.leaseForIngest();
+      running.takeOver(first!, await ingest('in-flight', first));
+      running.takeOver(second!, await ingest('waiting', second));
+      await until(() => sent.length === 1);
+      const stopping = running.stop();
+      release();
+      await until(() => sent.length === 2);
+      release();
+      await stopping;
+      expect(sent).toEqual(['in-flight', 'waiting']);
+      expect(await statuses()).toEqual(['delivered', 'delivered']);
+    });
   });
 
   it('stops by its deadline even when an attempt never settles, leaving that delivery leased for a later retry', async () => {
