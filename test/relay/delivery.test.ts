@@ -371,6 +371,17 @@ describe('DeliveryWorker', () => {
       }
     }
 
+    /** Two exports handed over to a one-slot worker: the first is being sent, the second waits. */
+    async function sendingOneWithOneWaiting(sending: string, waiting: string) {
+      const { running } = await startGated();
+      const first = running.leaseForIngest();
+      const second = running.leaseForIngest();
+      running.takeOver(first!, await ingest(sending, first));
+      running.takeOver(second!, await ingest(waiting, second));
+      await until(() => sent.length === 1);
+      return running;
+    }
+
     it('sends them before claiming anything, one waiting per slot at most, and never claims them', async () => {
       expect(worker(async () => ({ status: 200 })).leaseForIngest()).toBeUndefined();
       const { running, close } = await startGated();
@@ -409,12 +420,7 @@ describe('DeliveryWorker', () => {
     });
 
     it('leaves one that waited too long for a slot to a claim, once its lease has run out', async () => {
-      const { running } = await startGated();
-      const first = running.leaseForIngest();
-      const second = running.leaseForIngest();
-      running.takeOver(first!, await ingest('busy', first));
-      running.takeOver(second!, await ingest('late', second));
-      await until(() => sent.length === 1);
+      const running = await sendingOneWithOneWaiting('busy', 'late');
 
       // Its attempt could now outlast the lease, so it is not started.
       clock.advance(policy.timeoutMs * 2 + 5_000 - policy.timeoutMs);
@@ -434,12 +440,7 @@ describe('DeliveryWorker', () => {
     });
 
     it('sends what is still waiting when stopped, within the grace period', async () => {
-      const { running } = await startGated();
-      const first = running.leaseForIngest();
-      const second = running.leaseForIngest();
-      running.takeOver(first!, await ingest('in-flight', first));
-      running.takeOver(second!, await ingest('waiting', second));
-      await until(() => sent.length === 1);
+      const running = await sendingOneWithOneWaiting('in-flight', 'waiting');
       const stopping = running.stop();
       release();
       await until(() => sent.length === 2);
