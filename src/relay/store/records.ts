@@ -71,7 +71,7 @@ export const claimedDeliveryRecord = deliveryRecord.extend({
 });
 export type ClaimedDelivery = z.infer<typeof claimedDeliveryRecord>;
 
-/** The deliveries an ingest leased, as PostgreSQL hands them back (JSON, so as text). */
+/** The deliveries an ingest leased, as PostgreSQL hands them back: one JSON array. */
 export const leasedTargets = z.array(
   z.object({
     id: z.string(),
