@@ -3,6 +3,7 @@ import type { PlainInputField, PlainOutputField, ZObject } from 'zapier-platform
 import { z as zod } from 'zod';
 
 import type { ApplicantDetail } from '../jazzhr/schemas';
+import { personName } from '../triggers/dropdown';
 
 /** Zapier sends "" (or whitespace) for fields left empty: those count as not given. */
 const blankToUndefined = (value: unknown): unknown => {
@@ -110,7 +111,7 @@ export function flattenApplicant(detail: ApplicantDetail) {
     id: detail.id,
     first_name: detail.first_name,
     last_name: detail.last_name,
-    name: `${detail.first_name} ${detail.last_name}`.trim(),
+    name: personName(detail.first_name, detail.last_name),
     email: detail.email,
     phone: detail.phone,
     address: detail.address,
