@@ -252,6 +252,28 @@ describe('DeliveryWorker', () => {
   const statuses = async () =>
     (await store.listDeliveries(connectionId, { limit: 100 })).map((d) => d.status).sort();
 
+  /** Polls until the condition holds or timeoutMs passes; the assertions after it say which. */
+  async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 2_000) {
+    const deadline = performance.now() + timeoutMs;
+    while (!(await condition()) && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** The test's store, counting the claims made through it. */
+  function countingClaims() {
+    let claims = 0;
+    const counted: Store = Object.create(store, {
+      claimDueDeliveries: {
+        value: (input: Parameters<Store['claimDueDeliveries']>[0]) => {
+          claims += 1;
+          return store.claimDueDeliveries(input);
+        },
+      },
+    });
+    return { store: counted, claims: () => claims };
+  }
+
   it('runs by itself once started: a nudge sends new work, stop() waits for attempts in flight', async () => {
     const sent: string[] = [];
     let announceLast: () => void = () => {};
@@ -266,13 +288,7 @@ describe('DeliveryWorker', () => {
     running.start();
     await queue(6);
     running.nudge();
-    for (
-      let waited = 0;
-      (await statuses()).some((s) => s !== 'delivered') && waited < 200;
-      waited += 1
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await until(async () => (await statuses()).every((s) => s === 'delivered'), 5_000);
     await queue(1);
     running.nudge();
     await lastStarted;
@@ -283,52 +299,33 @@ describe('DeliveryWorker', () => {
   });
 
   it('claims when nudged, not again each time an attempt ends while slots are free', async () => {
-    let claims = 0;
-    const counting: Store = Object.create(store, {
-      claimDueDeliveries: {
-        value: (input: Parameters<Store['claimDueDeliveries']>[0]) => {
-          claims += 1;
-          return store.claimDueDeliveries(input);
-        },
-      },
-    });
+    const counting = countingClaims();
     let delivered = 0;
     const running = worker(
       async () => {
         delivered += 1;
         return { status: 200 };
       },
-      { store: counting, policy: { ...policy, pollIntervalMs: 60_000 } },
+      { store: counting.store, policy: { ...policy, pollIntervalMs: 60_000 } },
     );
     running.start();
     await queue(3);
     running.nudge();
-    for (let waited = 0; delivered < 3 && waited < 200; waited += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await until(() => delivered === 3);
     await running.stop();
     expect(await statuses()).toEqual(Array(3).fill('delivered'));
     // One claim at start (nothing due), one for the nudge; none for the three attempts ending.
-    expect(claims).toBe(2);
+    expect(counting.claims()).toBe(2);
   });
 
   describe('deliveries leased at ingest', () => {
-    let claims: number;
-    let counting: Store;
+    let counting: ReturnType<typeof countingClaims>;
     const sent: string[] = [];
     let release: () => void;
 
     beforeEach(() => {
-      claims = 0;
+      counting = countingClaims();
       sent.length = 0;
-      counting = Object.create(store, {
-        claimDueDeliveries: {
-          value: (input: Parameters<Store['claimDueDeliveries']>[0]) => {
-            claims += 1;
-            return store.claimDueDeliveries(input);
-          },
-        },
-      });
     });
 
     /** One slot; each send waits until release() is called. */
@@ -340,14 +337,14 @@ describe('DeliveryWorker', () => {
           await gate;
           return { status: 200 };
         },
-        { store: counting, policy: { ...policy, concurrency: 1, pollIntervalMs: 60_000 } },
+        { store: counting.store, policy: { ...policy, concurrency: 1, pollIntervalMs: 60_000 } },
       );
       const close = () => {
         gate = new Promise((resolve) => (release = () => resolve()));
       };
       close();
       running.start();
-      await until(() => claims === 1);
+      await until(() => counting.claims() === 1);
       return { running, close };
     }
 
@@ -363,12 +360,6 @@ describe('DeliveryWorker', () => {
         lease,
       });
       return result.leased;
-    }
-
-    async function until(condition: () => boolean | Promise<boolean>) {
-      for (let waited = 0; !(await condition()) && waited < 400; waited += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
     }
 
     /** Two exports handed over to a one-slot worker: the first is being sent, the second waits. */
@@ -406,7 +397,7 @@ describe('DeliveryWorker', () => {
       release();
       await until(async () => (await statuses()).every((status) => status === 'delivered'));
       expect(await statuses()).toEqual(['delivered', 'delivered']);
-      expect(claims).toBe(1);
+      expect(counting.claims()).toBe(1);
 
       // A lease an ingest did not use (a duplicate, no subscription, a failure) is given back.
       const unused = running.leaseForIngest();
@@ -485,13 +476,7 @@ describe('DeliveryWorker', () => {
     );
     await queue(7);
     running.start();
-    for (
-      let waited = 0;
-      (await statuses()).some((s) => s !== 'delivered') && waited < 200;
-      waited += 1
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await until(async () => (await statuses()).every((s) => s === 'delivered'), 5_000);
     await running.stop();
     expect(await statuses()).toEqual(Array(7).fill('delivered'));
     expect(most).toBe(2);
@@ -542,13 +527,7 @@ describe('DeliveryWorker', () => {
       Promise.reject(Object.assign(new Error('db down'), { code: '57P01' }));
     const running = worker(async () => ({ status: 200 }), { store: flaky });
     running.start();
-    for (
-      let waited = 0;
-      !logs.some((line) => line.includes('recording a delivery attempt failed')) && waited < 200;
-      waited += 1
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await until(() => logs.some((line) => line.includes('recording a delivery attempt failed')));
     await running.stop();
     const messages = logs.map((line) => JSON.parse(line));
     expect(messages).toContainEqual(
