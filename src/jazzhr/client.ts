@@ -19,9 +19,9 @@ import {
   type Filters,
   type JazzHRFailure,
   type Outcome,
-} from './http';
+} from './answers';
 
-export { PAGE_SIZE, type Filters } from './http';
+export { PAGE_SIZE, type Filters } from './answers';
 
 /** Pages listPages walks when the caller does not say: 500 records, 5 of the 80 requests a minute JazzHR allows. */
 export const DEFAULT_MAX_PAGES = 5;

@@ -2,7 +2,7 @@
  * Checks a JazzHR API key with one cheap request, outside Zapier (the relay uses it).
  * Never throws, and no message it returns contains the key.
  */
-import { apiBaseUrl, interpretAnswer, networkFailure, resourcePath, scrubSecrets } from './http';
+import { apiBaseUrl, interpretAnswer, networkFailure, resourcePath, scrubSecrets } from './answers';
 
 export type KeyCheckResult =
   { ok: true } | { ok: false; reason: 'rejected' | 'unavailable'; message: string };

@@ -1,7 +1,7 @@
 /**
- * The pure half of the JazzHR client: building URLs, reading an answer (status +
- * body) into data or a typed failure, and checking records against the schemas.
- * It imports nothing from Zapier so the relay server can share it.
+ * JazzHR's answers read into data or a typed failure (with the request path they
+ * answer and the schema checks of their records). No transport here: the client
+ * sends the requests. It imports nothing from Zapier so the relay server can share it.
  */
 import type { z, ZodType } from 'zod';
 

@@ -15,7 +15,7 @@ import {
   retryAfterSeconds,
   scrubSecrets,
   type Expectation,
-} from '../../src/jazzhr/http';
+} from '../../src/jazzhr/answers';
 import { ApplicantSummary } from '../../src/jazzhr/schemas';
 
 const KEY = 'sEcReT-KeY-http-7Q2Z';
