@@ -6,7 +6,7 @@ import { JAZZHR_HEADER, signBody } from '../webhook';
 import type { Clock, Random } from './clock';
 import { isAllowedTargetHost } from './config';
 import type { Logger } from './logger';
-import type { AttemptOutcome, ClaimedDelivery, DeliveryLease, Store } from './store/types';
+import type { AttemptOutcome, ClaimedDelivery, Store } from './store/types';
 
 export interface DeliveryPolicy {
   /** Per attempt, until the target's response headers arrive. */
@@ -154,9 +154,53 @@ export interface DeliveryWorkerDeps {
   allowedTargetHosts: readonly string[];
 }
 
+/** What came of trying to send one delivery, before it is judged. */
+export type SendResult =
+  /** The target answered, with any status. */
+  | { kind: 'answered'; statusCode: number }
+  /** No answer: a timeout or a network error, described without its text. */
+  | { kind: 'unreachable'; reason: string }
+  /** Not sent at all: the target's host is no longer allowed. */
+  | { kind: 'refused'; reason: string };
+
+/** An attempt's request, or the reason it must not be sent. */
+type Prepared =
+  { kind: 'ready'; request: OutgoingDelivery } | Extract<SendResult, { kind: 'refused' }>;
+
 /**
- * Sends pending deliveries. All state is in the store, so several workers (in one process
- * or many) can run at once and a restarted process picks up where a dead one stopped.
+ * Judges what came of an attempt: 2xx delivered, 410 gone, a refusal failed at once, anything
+ * else retried with backoff until the delivery's retry window has passed.
+ */
+export function classifyAttempt(
+  result: SendResult,
+  delivery: Pick<ClaimedDelivery, 'attempts' | 'giveUpAfter'>,
+  now: number,
+  policy: DeliveryPolicy,
+  random: Random,
+): AttemptOutcome {
+  if (result.kind === 'refused') return { kind: 'failed', statusCode: null, error: result.reason };
+  const statusCode = result.kind === 'answered' ? result.statusCode : null;
+  if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
+    return { kind: 'delivered', statusCode };
+  }
+  if (statusCode === 410) {
+    return {
+      kind: 'gone',
+      statusCode,
+      error: 'target answered 410 Gone; subscription deactivated',
+    };
+  }
+  const error = result.kind === 'unreachable' ? result.reason : `target answered ${statusCode}`;
+  if (now >= delivery.giveUpAfter) return { kind: 'failed', statusCode, error };
+  const nextAttemptAt = now + retryDelayMs(delivery.attempts + 1, policy, random);
+  return { kind: 'retry', statusCode, error, nextAttemptAt };
+}
+
+/**
+ * Sends pending deliveries, all taken from the store by claims: an ingest commits and then
+ * nudges the worker. All state is in the store, so several workers (in one process or many)
+ * can run at once and a restarted process picks up where a dead one stopped. Each attempt
+ * runs four named stages: prepare, send, classify, record.
  */
 export class DeliveryWorker {
   private running = false;
@@ -165,10 +209,6 @@ export class DeliveryWorker {
   private wake: (() => void) | undefined;
   private nudged = false;
   private waitingForSlot = false;
-  /** Leases given to ingests still committing (see leaseForIngest). */
-  private reserved = 0;
-  /** Deliveries ingests leased to this worker, waiting for a slot: sent before anything is claimed. */
-  private readonly handedOver: Array<{ delivery: ClaimedDelivery; leaseUntil: number }> = [];
 
   constructor(private readonly deps: DeliveryWorkerDeps) {}
 
@@ -202,54 +242,12 @@ export class DeliveryWorker {
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), graceMs);
     });
-    const outcome = await Promise.race([this.settled().then(() => 'done'), late]);
+    const outcome = await Promise.race([Promise.all(this.inFlight).then(() => 'done'), late]);
     clearTimeout(timer);
     if (outcome === 'late') {
       this.deps.logger.warn('stopped with delivery attempts still in flight', {
         attempts: this.inFlight.size,
-        handed_over_waiting: this.handedOver.length,
       });
-    }
-  }
-
-  /** Resolves once no attempt is in flight; handed-over deliveries start as earlier attempts end. */
-  private async settled(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
-  }
-
-  /**
-   * A lease for the export an ingest is about to store: the ingest leases one of its new
-   * deliveries in its own transaction and hands it back through takeOver, and it is sent as
-   * soon as a slot is free, before any claim, with no second read of the body. At most one
-   * delivery per slot waits like this, so each starts within one attempt's time, long before
-   * its lease ends. Undefined while the worker is stopped or has that much waiting; the claim
-   * loop then takes the delivery like any other.
-   */
-  leaseForIngest(): DeliveryLease | undefined {
-    const waiting = this.inFlight.size + this.reserved + this.handedOver.length;
-    if (!this.running || waiting >= 2 * this.deps.policy.concurrency) return undefined;
-    this.reserved += 1;
-    const now = this.deps.clock.now();
-    return { token: newLeaseToken(), until: now + this.leaseMs, limit: 1 };
-  }
-
-  /** Queues what an ingest leased under `lease` for sending; called with none when the ingest failed. */
-  takeOver(lease: DeliveryLease, leased: readonly ClaimedDelivery[]): void {
-    this.reserved -= lease.limit;
-    for (const delivery of leased) this.handedOver.push({ delivery, leaseUntil: lease.until });
-    this.startHandedOver();
-    if (this.handedOver.length === 0 && this.waitingForSlot) this.wake?.();
-  }
-
-  /**
-   * Starts waiting handed-over deliveries while slots are free, also while stopping (they are
-   * this process's to send). One whose attempt could outlast its lease is left to a claim.
-   */
-  private startHandedOver(): void {
-    const { clock, policy } = this.deps;
-    while (this.handedOver.length > 0 && this.inFlight.size < policy.concurrency) {
-      const { delivery, leaseUntil } = this.handedOver.shift()!;
-      if (clock.now() + policy.timeoutMs < leaseUntil) this.track(this.attempt(delivery));
     }
   }
 
@@ -262,8 +260,8 @@ export class DeliveryWorker {
 
   private async run(): Promise<void> {
     while (this.running) {
-      const free = this.freeSlots();
-      if (free === 0) {
+      const free = this.deps.policy.concurrency - this.inFlight.size;
+      if (free <= 0) {
         // Every slot is busy: wait for an attempt to finish (it wakes us), never spin.
         this.waitingForSlot = true;
         await this.sleep(this.deps.policy.pollIntervalMs);
@@ -285,19 +283,12 @@ export class DeliveryWorker {
     }
   }
 
-  /** Slots left for claims: handed-over deliveries, waiting or promised, go first. */
-  private freeSlots(): number {
-    const taken = this.inFlight.size + this.reserved + this.handedOver.length;
-    return Math.max(this.deps.policy.concurrency - taken, 0);
-  }
-
   private track(attempt: Promise<void>): void {
     this.inFlight.add(attempt);
     void attempt.finally(() => {
       this.inFlight.delete(attempt);
-      this.startHandedOver();
       // Only a loop waiting for a free slot needs waking; any other wake would spend a claim.
-      if (this.handedOver.length === 0 && this.waitingForSlot) this.wake?.();
+      if (this.waitingForSlot) this.wake?.();
     });
   }
 
@@ -326,42 +317,40 @@ export class DeliveryWorker {
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
-    const { clock, logger, policy, random, send, store } = this.deps;
     const started = performance.now();
-    let statusCode: number | null = null;
-    let error: string | undefined;
-    if (!isAllowedTargetHost(safeHostname(delivery.targetUrl), this.deps.allowedTargetHosts)) {
-      error = 'target host is not allowed by RELAY_ALLOWED_TARGET_HOSTS';
-    } else {
-      try {
-        statusCode = (await send(buildDelivery(delivery, policy.timeoutMs))).status;
-      } catch (sendError) {
-        error = describeSendError(sendError, policy.timeoutMs);
-      }
-    }
+    const prepared = this.prepare(delivery);
+    const result = prepared.kind === 'ready' ? await this.send(prepared.request) : prepared;
+    const { clock, policy, random } = this.deps;
     const now = clock.now();
-    const attempt = delivery.attempts + 1;
-    let outcome: AttemptOutcome;
-    if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
-      outcome = { kind: 'delivered', statusCode };
-    } else if (statusCode === 410) {
-      outcome = {
-        kind: 'gone',
-        statusCode,
-        error: 'target answered 410 Gone; subscription deactivated',
+    const outcome = classifyAttempt(result, delivery, now, policy, random);
+    await this.record(delivery, outcome, now, performance.now() - started);
+  }
+
+  private prepare(delivery: ClaimedDelivery): Prepared {
+    if (!isAllowedTargetHost(safeHostname(delivery.targetUrl), this.deps.allowedTargetHosts)) {
+      return {
+        kind: 'refused',
+        reason: 'target host is not allowed by RELAY_ALLOWED_TARGET_HOSTS',
       };
-    } else {
-      const reason = error ?? `target answered ${statusCode}`;
-      outcome =
-        now >= delivery.giveUpAfter || error?.includes('RELAY_ALLOWED_TARGET_HOSTS')
-          ? { kind: 'failed', statusCode, error: reason }
-          : {
-              kind: 'retry',
-              statusCode,
-              error: reason,
-              nextAttemptAt: now + retryDelayMs(attempt, policy, random),
-            };
     }
+    return { kind: 'ready', request: buildDelivery(delivery, this.deps.policy.timeoutMs) };
+  }
+
+  private async send(request: OutgoingDelivery): Promise<SendResult> {
+    try {
+      return { kind: 'answered', statusCode: (await this.deps.send(request)).status };
+    } catch (error) {
+      return { kind: 'unreachable', reason: describeSendError(error, request.timeoutMs) };
+    }
+  }
+
+  private async record(
+    delivery: ClaimedDelivery,
+    outcome: AttemptOutcome,
+    now: number,
+    durationMs: number,
+  ): Promise<void> {
+    const { logger, store } = this.deps;
     try {
       const recorded = await store.finishAttempt({
         id: delivery.id,
@@ -373,13 +362,13 @@ export class DeliveryWorker {
         delivery_id: delivery.id,
         export_uuid: delivery.exportUuid,
         subscription_id: delivery.subscriptionId,
-        attempt,
+        attempt: delivery.attempts + 1,
         outcome: outcome.kind,
-        status_code: statusCode,
-        error: error ?? null,
+        status_code: outcome.statusCode,
+        error: outcome.kind === 'delivered' ? null : outcome.error,
         next_attempt_at:
           outcome.kind === 'retry' ? new Date(outcome.nextAttemptAt).toISOString() : null,
-        duration_ms: Math.round(performance.now() - started),
+        duration_ms: Math.round(durationMs),
         recorded,
       });
     } catch (storeError) {

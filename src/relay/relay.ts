@@ -81,7 +81,6 @@ export async function startRelay(
       allowedTargetHosts: config.allowedTargetHosts,
       retryWindowMs: policy.retryWindowMs,
       onWorkQueued: () => worker.nudge(),
-      handoff: worker,
       maxIngestBytes: options.maxIngestBytes,
     }),
   );

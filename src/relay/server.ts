@@ -12,7 +12,7 @@ import {
 } from '../webhook';
 import type { Clock } from './clock';
 import { isAllowedTargetHost } from './config';
-import { errorFields, type DeliveryWorker } from './delivery';
+import { errorFields } from './delivery';
 import {
   HttpError,
   MAX_API_BODY_BYTES,
@@ -37,7 +37,7 @@ import {
   type RetryResponse,
   type SubscriptionResponse,
 } from './protocol';
-import type { Connection, IngestResult, Store } from './store/types';
+import type { Connection, Store } from './store/types';
 
 export const SECRET_GRACE_MS = 24 * 60 * 60_000;
 const DELIVERIES_DEFAULT_LIMIT = 100;
@@ -62,8 +62,6 @@ export interface RelayServerDeps {
   retryWindowMs: number;
   /** Called when deliveries became due, to wake the delivery worker. */
   onWorkQueued: () => void;
-  /** This process's delivery worker, which takes an export's first delivery straight from its ingest. */
-  handoff?: Pick<DeliveryWorker, 'leaseForIngest' | 'takeOver'>;
   maxIngestBytes?: number;
 }
 
@@ -272,27 +270,15 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
     const link = readHeader(req.headers, JAZZHR_HEADER.link);
     if (link !== undefined) headers.link = link;
 
-    const { handoff } = deps;
-    const lease = handoff?.leaseForIngest();
-    const handOver = (leased: IngestResult['leased']) => {
-      if (handoff && lease) handoff.takeOver(lease, leased);
-    };
-    let result: IngestResult;
-    try {
-      result = await store.ingestExport({
-        connectionId: connection.id,
-        uuid,
-        event,
-        headers,
-        body,
-        receivedAt: now,
-        giveUpAfter: now + deps.retryWindowMs,
-        lease,
-      });
-    } catch (error) {
-      handOver([]);
-      throw error;
-    }
+    const result = await store.ingestExport({
+      connectionId: connection.id,
+      uuid,
+      event,
+      headers,
+      body,
+      receivedAt: now,
+      giveUpAfter: now + deps.retryWindowMs,
+    });
     logger.info('export received', {
       connection_id: connection.id,
       export_uuid: uuid,
@@ -311,8 +297,7 @@ export function createRelayHandler(deps: RelayServerDeps): RequestListener {
       duplicate: !result.stored,
       deliveries: result.deliveries,
     } satisfies IngestResponse);
-    handOver(result.leased);
-    if (result.deliveries > result.leased.length) deps.onWorkQueued();
+    if (result.deliveries > 0) deps.onWorkQueued();
   };
 
   const routes: Route[] = [

@@ -11,8 +11,6 @@ import {
   connectionRecord,
   deliveryRecord,
   exportRecord,
-  leasedDelivery,
-  leasedTargets,
   subscriptionRecord,
 } from './records';
 import type { AttemptOutcome, IngestResult, NewExport, Store } from './types';
@@ -231,22 +229,15 @@ export class PostgresStore implements Store {
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (connection_id, uuid) DO NOTHING
          RETURNING id
-       ), targets AS (
-         SELECT s.id, s.target_url, s.secret, row_number() OVER (ORDER BY s.created_at, s.id) AS position
-         FROM subscriptions s WHERE s.connection_id = $1 AND s.active
        ), queued AS (
          INSERT INTO deliveries (id, export_id, subscription_id, connection_id, status, attempts, next_attempt_at,
-           give_up_after, lease_token, lease_until, created_at, updated_at)
-         SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), inserted.id, t.id, $1,
-           'pending', 0, $6, $7, CASE WHEN t.position <= $9 THEN $8 END,
-           CASE WHEN t.position <= $9 THEN $10::bigint END, $6, $6
-         FROM inserted CROSS JOIN targets t
-         RETURNING id, subscription_id, lease_token
+           give_up_after, created_at, updated_at)
+         SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), inserted.id, s.id, $1,
+           'pending', 0, $6, $7, $6, $6
+         FROM inserted CROSS JOIN subscriptions s WHERE s.connection_id = $1 AND s.active
+         RETURNING id
        )
-       SELECT (SELECT count(*) FROM inserted)::int AS stored, (SELECT count(*) FROM queued)::int AS deliveries,
-         (SELECT coalesce(json_agg(json_build_object('id', q.id, 'subscriptionId', q.subscription_id,
-            'targetUrl', t.target_url, 'secret', t.secret) ORDER BY t.position), '[]'::json)
-          FROM queued q JOIN targets t ON t.id = q.subscription_id WHERE q.lease_token IS NOT NULL) AS leased`,
+       SELECT (SELECT count(*) FROM inserted)::int AS stored, (SELECT count(*) FROM queued)::int AS deliveries`,
       [
         input.connectionId,
         input.uuid,
@@ -255,20 +246,10 @@ export class PostgresStore implements Store {
         Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength),
         input.receivedAt,
         input.giveUpAfter,
-        input.lease?.token ?? null,
-        input.lease?.limit ?? 0,
-        input.lease?.until ?? null,
       ],
       'relay_ingest_export',
     );
-    const lease = input.lease;
-    return {
-      stored: Number(row?.stored) > 0,
-      deliveries: Number(row?.deliveries ?? 0),
-      leased: lease
-        ? leasedTargets.parse(row?.leased).map((created) => leasedDelivery(input, lease, created))
-        : [],
-    };
+    return { stored: Number(row?.stored) > 0, deliveries: Number(row?.deliveries ?? 0) };
   }
 
   async recentExports(connectionId: string, limit: number) {

@@ -5,7 +5,6 @@
 import { z } from 'zod';
 
 import { deliveryStatus, exportHeaders } from '../protocol';
-import type { DeliveryLease, NewExport } from './types';
 
 const epochMs = z.number().int();
 const flag = z.union([z.boolean(), z.number()]).transform(Boolean);
@@ -70,40 +69,6 @@ export const claimedDeliveryRecord = deliveryRecord.extend({
   secret: z.string(),
 });
 export type ClaimedDelivery = z.infer<typeof claimedDeliveryRecord>;
-
-/** The deliveries an ingest leased, as PostgreSQL hands them back: one JSON array. */
-export const leasedTargets = z.array(
-  z.object({
-    id: z.string(),
-    subscriptionId: z.string(),
-    targetUrl: z.string(),
-    secret: z.string(),
-  }),
-);
-
-/** A delivery an ingest leased as it created it: built from what the ingest already holds, nothing read back. */
-export function leasedDelivery(
-  input: NewExport,
-  lease: DeliveryLease,
-  created: { id: string; subscriptionId: string; targetUrl: string; secret: string },
-): ClaimedDelivery {
-  return {
-    ...created,
-    exportUuid: input.uuid,
-    connectionId: input.connectionId,
-    status: 'pending',
-    attempts: 0,
-    nextAttemptAt: input.receivedAt,
-    giveUpAfter: input.giveUpAfter,
-    lastStatusCode: null,
-    lastError: null,
-    createdAt: input.receivedAt,
-    updatedAt: input.receivedAt,
-    leaseToken: lease.token,
-    headers: input.headers,
-    body: input.body,
-  };
-}
 
 export const CONNECTION_COLUMNS = `id, api_key_hash AS "apiKeyHash", secret, previous_secret AS "previousSecret",
   previous_secret_expires_at AS "previousSecretExpiresAt", created_at AS "createdAt"`;

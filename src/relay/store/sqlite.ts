@@ -15,10 +15,9 @@ import {
   connectionRecord,
   deliveryRecord,
   exportRecord,
-  leasedDelivery,
   subscriptionRecord,
 } from './records';
-import type { AttemptOutcome, ClaimedDelivery, IngestResult, NewExport, Store } from './types';
+import type { AttemptOutcome, IngestResult, NewExport, Store } from './types';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE connections (
@@ -253,41 +252,28 @@ export class SqliteStore implements Store {
       input.body,
       input.receivedAt,
     );
-    if (!inserted) return { stored: false, deliveries: 0, leased: [] };
-    const exportId = Number(inserted.id);
+    if (!inserted) return { stored: false, deliveries: 0 };
     const targets = this.statement(
-      `SELECT id, target_url AS "targetUrl", secret FROM subscriptions
-       WHERE connection_id = ? AND active = 1 ORDER BY created_at, id`,
+      `SELECT id FROM subscriptions WHERE connection_id = ? AND active = 1 ORDER BY created_at, id`,
     ).all(input.connectionId);
     const queue = this.statement(
       `INSERT INTO deliveries (id, export_id, subscription_id, connection_id, status, attempts, next_attempt_at,
-         give_up_after, lease_token, lease_until, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)`,
+         give_up_after, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)`,
     );
-    const leased: ClaimedDelivery[] = [];
     for (const target of targets) {
-      const created = {
-        id: newId('dlv'),
-        subscriptionId: String(target.id),
-        targetUrl: String(target.targetUrl),
-        secret: String(target.secret),
-      };
-      const lease = input.lease && leased.length < input.lease.limit ? input.lease : undefined;
       queue.run(
-        created.id,
-        exportId,
-        created.subscriptionId,
+        newId('dlv'),
+        Number(inserted.id),
+        String(target.id),
         input.connectionId,
         input.receivedAt,
         input.giveUpAfter,
-        lease?.token ?? null,
-        lease?.until ?? null,
         input.receivedAt,
         input.receivedAt,
       );
-      if (lease) leased.push(leasedDelivery(input, lease, created));
     }
-    return { stored: true, deliveries: targets.length, leased };
+    return { stored: true, deliveries: targets.length };
   }
 
   async recentExports(connectionId: string, limit: number) {

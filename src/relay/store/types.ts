@@ -12,15 +12,6 @@ export interface NewExport {
   receivedAt: number;
   /** When the deliveries created for this export stop being retried. */
   giveUpAfter: number;
-  /** Leases some of the new deliveries to the caller in the same transaction, so it can send them without claiming. */
-  lease?: DeliveryLease;
-}
-
-export interface DeliveryLease {
-  token: string;
-  until: number;
-  /** At most this many of the export's deliveries are leased; the rest stay for a claim. */
-  limit: number;
 }
 
 export interface IngestResult {
@@ -28,8 +19,6 @@ export interface IngestResult {
   stored: boolean;
   /** Pending deliveries created, one per active subscription. */
   deliveries: number;
-  /** The deliveries leased under input.lease, with everything needed to send them. */
-  leased: ClaimedDelivery[];
 }
 
 export type AttemptOutcome =
@@ -79,10 +68,7 @@ export interface Store {
   /** Deactivates it and cancels its pending deliveries. False when there is no such subscription. */
   deactivateSubscription(id: string, reason: string, now: number): Promise<boolean>;
 
-  /**
-   * Stores the export and one pending delivery per active subscription, in one transaction,
-   * leasing up to input.lease.limit of them to the caller.
-   */
+  /** Stores the export and one pending delivery per active subscription, in one transaction. */
   ingestExport(input: NewExport): Promise<IngestResult>;
   recentExports(connectionId: string, limit: number): Promise<StoredExport[]>;
 

@@ -72,7 +72,7 @@ describe('SqliteStore', () => {
   it('commits ingests still queued when it is closed', async () => {
     const pending = store.ingestExport(newExport('queued-at-close'));
     await store.close();
-    await expect(pending).resolves.toEqual({ stored: true, deliveries: 1, leased: [] });
+    await expect(pending).resolves.toEqual({ stored: true, deliveries: 1 });
     expect(query('SELECT uuid FROM exports')).toEqual([{ uuid: 'queued-at-close' }]);
   });
 

@@ -1,7 +1,6 @@
 /**
  * One suite, run against both stores, so SQLite and PostgreSQL stay equivalent.
  */
-import { deliveryRecord } from '../../../src/relay/store/records';
 import type { AttemptOutcome, NewExport, Store } from '../../../src/relay/store/types';
 import { databaseKinds, type TestDatabase } from '../support/databases';
 
@@ -210,7 +209,7 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
         uuid: 'u-1',
       });
 
-      expect(await store.ingestExport(input)).toEqual({ stored: true, deliveries: 2, leased: [] });
+      expect(await store.ingestExport(input)).toEqual({ stored: true, deliveries: 2 });
       const [stored] = await store.recentExports(connectionId, 3);
       expect(Buffer.from(stored!.body).equals(body)).toBe(true);
       expect(stored).toMatchObject({
@@ -227,14 +226,12 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
       expect(await store.ingestExport(newExport(connectionId, { uuid: 'dup' }))).toEqual({
         stored: true,
         deliveries: 1,
-        leased: [],
       });
       expect(
         await store.ingestExport(newExport(connectionId, { uuid: 'dup', receivedAt: T0 + 5 })),
       ).toEqual({
         stored: false,
         deliveries: 0,
-        leased: [],
       });
       expect(await store.recentExports(connectionId, 100)).toHaveLength(1);
       expect(await store.listDeliveries(connectionId, { limit: 100 })).toHaveLength(1);
@@ -243,7 +240,6 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
       expect(await store.ingestExport(newExport(otherConnection, { uuid: 'dup' }))).toEqual({
         stored: true,
         deliveries: 0,
-        leased: [],
       });
     });
 
@@ -294,14 +290,14 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
       // Which of the two repeats wins is the database's choice (PostgreSQL races them); one does.
       expect([values[0], values[2]]).toEqual(
         expect.arrayContaining([
-          { stored: true, deliveries: 1, leased: [] },
-          { stored: false, deliveries: 0, leased: [] },
+          { stored: true, deliveries: 1 },
+          { stored: false, deliveries: 0 },
         ]),
       );
       expect([values[1], values[3], values[4]]).toEqual([
-        { stored: true, deliveries: 1, leased: [] },
+        { stored: true, deliveries: 1 },
         'failed',
-        { stored: true, deliveries: 1, leased: [] },
+        { stored: true, deliveries: 1 },
       ]);
       const stored = await store.recentExports(connectionId, 100);
       expect(stored.map((item) => item.uuid).sort()).toEqual(['batch-a', 'batch-b', 'batch-c']);
@@ -355,68 +351,6 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
       });
       expect(claimed?.headers['x-jazzhr-uuid']).toBe(uuid);
       expect(Buffer.from(claimed!.body).toString()).toContain(uuid);
-    });
-
-    it('leases up to the limit of an export’s deliveries at ingest, the same as a claim would hand them out', async () => {
-      const conn = await connection();
-      const first = await subscription(conn.id);
-      const second = await subscription(conn.id);
-      const uuid = unique('uuid');
-      const lease = { token: 'lease-at-ingest', until: T0 + 30_000, limit: 1 };
-      const result = await store.ingestExport(newExport(conn.id, { uuid, lease }));
-
-      expect(result).toMatchObject({ stored: true, deliveries: 2 });
-      expect(result.leased).toHaveLength(1);
-      const [handed] = result.leased;
-      expect(handed).toMatchObject({
-        subscriptionId: first.id,
-        targetUrl: first.targetUrl,
-        secret: first.secret,
-        leaseToken: 'lease-at-ingest',
-        exportUuid: uuid,
-        attempts: 0,
-        giveUpAfter: T0 + DAY,
-      });
-      expect(handed!.id).toMatch(/^dlv_[0-9a-f]{32}$/);
-      expect(Buffer.from(handed!.body).toString()).toContain(uuid);
-      // The row holds what the ingest handed back (a Delivery is a ClaimedDelivery without the sending fields).
-      expect(await store.deliveryById(handed!.id)).toEqual(deliveryRecord.parse(handed));
-
-      // The leased one is not claimable while its lease lives; the other subscription's is.
-      const claimed = (await claimAll(T0)).filter((item) => item.exportUuid === uuid);
-      expect(claimed.map((item) => item.subscriptionId)).toEqual([second.id]);
-      const afterLease = (await claimAll(T0 + 30_000)).filter((item) => item.exportUuid === uuid);
-      expect(afterLease.map((item) => item.id)).toContain(handed!.id);
-    });
-
-    it('records an outcome against a lease taken at ingest', async () => {
-      const conn = await connection();
-      await subscription(conn.id);
-      const lease = { token: 'ingest-lease', until: T0 + 30_000, limit: 4 };
-      const { leased } = await store.ingestExport(newExport(conn.id, { lease }));
-      expect(leased).toHaveLength(1);
-      expect(
-        await finish(leased[0]!.id, 'wrong-token', { kind: 'delivered', statusCode: 200 }),
-      ).toBe(false);
-      expect(
-        await finish(leased[0]!.id, 'ingest-lease', { kind: 'delivered', statusCode: 200 }),
-      ).toBe(true);
-      expect(await store.deliveryById(leased[0]!.id)).toMatchObject({
-        status: 'delivered',
-        attempts: 1,
-      });
-    });
-
-    it('leases nothing for a duplicate export', async () => {
-      const conn = await connection();
-      await subscription(conn.id);
-      const lease = { token: 'dup-lease', until: T0 + 30_000, limit: 1 };
-      await store.ingestExport(newExport(conn.id, { uuid: 'dup-leased', lease }));
-      expect(await store.ingestExport(newExport(conn.id, { uuid: 'dup-leased', lease }))).toEqual({
-        stored: false,
-        deliveries: 0,
-        leased: [],
-      });
     });
 
     it('never hands one delivery to two live leases, and retakes it when the lease runs out', async () => {
