@@ -1,32 +1,48 @@
+/**
+ * The relay's environment variables, in one table that drives both their parsing and
+ * `npm run relay -- --help`. A new variable is one entry here (plus its row in the README's
+ * table and in .env.example, which a test keeps in step).
+ */
 import { z } from 'zod';
 
-const DEFAULT_SQLITE_PATH = './relay-data/relay.sqlite';
+/** One environment variable. Parsers' messages are completed by its name: "PORT must be …". */
+export interface Variable {
+  name: string;
+  /** The value an unset or empty variable stands for, written as one would set it. */
+  default?: string;
+  /** What unset means when there is no default value to show, e.g. "all interfaces". */
+  unset?: string;
+  meaning: string;
+  parse: z.ZodType;
+}
 
-/** Unset and empty variables mean the same thing: use the default. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 
-const integer = (name: string, min: number, max: number, fallback: number) =>
-  z.preprocess(
-    (value) => (value === undefined || value === '' ? fallback : value),
-    z.coerce
-      .number({ error: `${name} must be a whole number` })
-      .int(`${name} must be a whole number`)
-      .min(min, `${name} must be at least ${min}`)
-      .max(max, `${name} must be at most ${max}`),
-  );
+const httpUrl = z
+  .string()
+  .refine((value) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL')
+  .transform((value) => value.replace(/\/+$/, ''));
 
-const httpUrl = (name: string) =>
-  z
-    .string()
-    .refine((value) => {
-      try {
-        return ['http:', 'https:'].includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `${name} must be an http:// or https:// URL`)
-    .transform((value) => value.replace(/\/+$/, ''));
+const hostList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter((host) => host.length > 0),
+  )
+  .refine((hosts) => hosts.length > 0, 'must list at least one host, or be *');
 
 export const databaseLocation = z.string().transform((value, ctx) => {
   if (value.startsWith('sqlite:')) {
@@ -38,85 +54,132 @@ export const databaseLocation = z.string().transform((value, ctx) => {
   ctx.addIssue({
     code: 'custom',
     message:
-      'DATABASE_URL must be sqlite:PATH (e.g. sqlite:./relay-data/relay.sqlite) or postgres://user:password@host:5432/database',
+      'must be sqlite:PATH (e.g. sqlite:./relay-data/relay.sqlite) or postgres://user:password@host:5432/database',
   });
   return z.NEVER;
 });
 export type DatabaseLocation = z.infer<typeof databaseLocation>;
 
-const environmentSchema = z.object({
-  PORT: integer('PORT', 0, 65535, 8080),
-  RELAY_HOST: optional(z.string()),
-  DATABASE_URL: optional(databaseLocation),
-  RELAY_PUBLIC_URL: optional(httpUrl('RELAY_PUBLIC_URL')),
-  RELAY_ACCESS_TOKEN: optional(
-    z
-      .string()
-      .min(16, 'RELAY_ACCESS_TOKEN must be at least 16 characters; use a long random value')
-      .refine((value) => !/\s/.test(value), 'RELAY_ACCESS_TOKEN must not contain spaces'),
-  ),
-  JAZZHR_API_URL: optional(httpUrl('JAZZHR_API_URL')),
-  RELAY_DELIVERY_TIMEOUT_MS: integer('RELAY_DELIVERY_TIMEOUT_MS', 100, 120_000, 10_000),
-  RELAY_RETRY_BASE_DELAY_MS: integer('RELAY_RETRY_BASE_DELAY_MS', 10, 30_000, 10_000),
-  RELAY_POLL_INTERVAL_MS: integer('RELAY_POLL_INTERVAL_MS', 10, 60_000, 1_000),
-  RELAY_ALLOWED_TARGET_HOSTS: optional(
-    z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((host) => host.trim().toLowerCase())
-          .filter((host) => host.length > 0),
-      )
-      .refine(
-        (hosts) => hosts.length > 0,
-        'RELAY_ALLOWED_TARGET_HOSTS must list at least one host, or be *',
-      ),
-  ),
-});
+const accessToken = z
+  .string()
+  .min(16, 'must be at least 16 characters; use a long random value')
+  .refine((value) => !/\s/.test(value), 'must not contain spaces');
 
-export interface RelayConfig {
-  port: number;
-  /** Interface to listen on; undefined means every interface. */
-  host: string | undefined;
-  database: DatabaseLocation;
-  /** Base of URLs shown to users; undefined means http://localhost:<the port actually bound>. */
-  publicUrl: string | undefined;
-  accessToken: string | undefined;
-  jazzhrApiUrl: string;
-  deliveryTimeoutMs: number;
-  retryBaseDelayMs: number;
-  pollIntervalMs: number;
-  /** Host names deliveries may go to ("*" = any). Guards against using the relay to reach internal services. */
-  allowedTargetHosts: readonly string[];
-}
+/** Keyed by the RelayConfig field each variable fills; --help lists them in this order. */
+export const RELAY_VARIABLES = {
+  port: { name: 'PORT', default: '8080', meaning: 'Port to listen on.', parse: integer(0, 65535) },
+  host: {
+    name: 'RELAY_HOST',
+    unset: 'all interfaces',
+    meaning: 'Interface to listen on, e.g. 127.0.0.1 for this machine only.',
+    parse: z.string(),
+  },
+  database: {
+    name: 'DATABASE_URL',
+    default: 'sqlite:./relay-data/relay.sqlite',
+    meaning:
+      'sqlite:PATH (one relay process) or postgres://user:password@host:5432/database (any number of relay processes).',
+    parse: databaseLocation,
+  },
+  publicUrl: {
+    name: 'RELAY_PUBLIC_URL',
+    unset: 'http://localhost:$PORT',
+    meaning:
+      'Public base of the ingest URLs given to users (the https:// address JazzHR posts to).',
+    parse: httpUrl,
+  },
+  accessToken: {
+    name: 'RELAY_ACCESS_TOKEN',
+    unset: 'none',
+    meaning:
+      'If set (16+ characters), /v1 calls need X-Relay-Access-Token: only your Zapier app can use the relay.',
+    parse: accessToken,
+  },
+  jazzhrApiUrl: {
+    name: 'JAZZHR_API_URL',
+    default: 'https://api.resumatorapi.com/v1',
+    meaning: 'Where new API keys are checked.',
+    parse: httpUrl,
+  },
+  allowedTargetHosts: {
+    name: 'RELAY_ALLOWED_TARGET_HOSTS',
+    default: 'hooks.zapier.com',
+    meaning:
+      'Comma-separated hosts deliveries may go to (subdomains included); * allows any. Stops the relay being used to POST to internal addresses.',
+    parse: hostList,
+  },
+  deliveryTimeoutMs: {
+    name: 'RELAY_DELIVERY_TIMEOUT_MS',
+    default: '10000',
+    meaning: 'Timeout per delivery attempt.',
+    parse: integer(100, 120_000),
+  },
+  retryBaseDelayMs: {
+    name: 'RELAY_RETRY_BASE_DELAY_MS',
+    default: '10000',
+    meaning:
+      'First retry after ½–1× this (at most 30000), doubling up to 1 h; retries go on for 24 h, then the delivery is marked failed.',
+    parse: integer(10, 30_000),
+  },
+  pollIntervalMs: {
+    name: 'RELAY_POLL_INTERVAL_MS',
+    default: '1000',
+    meaning: 'How often idle workers look for due retries and for work stored by other processes.',
+    parse: integer(10, 60_000),
+  },
+} satisfies Record<string, Variable>;
+
+type Variables = typeof RELAY_VARIABLES;
+type ValueOf<V extends Variable> = V extends { default: string }
+  ? z.output<V['parse']>
+  : z.output<V['parse']> | undefined;
+
+/** The parsed configuration: one field per entry of RELAY_VARIABLES. */
+export type RelayConfig = { [Field in keyof Variables]: ValueOf<Variables[Field]> };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** Reads every variable; unset and empty mean the default. Reports all problems at once, never a value. */
 export function loadConfig(env: Record<string, string | undefined>): RelayConfig {
-  const result = environmentSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const variable = String(issue.path[0] ?? 'environment');
-      return issue.message.includes(variable) ? issue.message : `${variable}: ${issue.message}`;
-    });
+  const config: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [field, variable] of Object.entries(RELAY_VARIABLES) as Array<[string, Variable]>) {
+    const raw = env[variable.name] || variable.default;
+    config[field] = undefined;
+    if (raw === undefined) continue;
+    const result = variable.parse.safeParse(raw);
+    if (result.success) config[field] = result.data;
+    else problems.push(...result.error.issues.map((issue) => `${variable.name} ${issue.message}`));
+  }
+  if (problems.length > 0) {
     throw new ConfigError(`Invalid relay configuration:\n- ${problems.join('\n- ')}`);
   }
-  const parsed = result.data;
-  return {
-    port: parsed.PORT,
-    host: parsed.RELAY_HOST,
-    database: parsed.DATABASE_URL ?? { kind: 'sqlite', path: DEFAULT_SQLITE_PATH },
-    publicUrl: parsed.RELAY_PUBLIC_URL,
-    accessToken: parsed.RELAY_ACCESS_TOKEN,
-    jazzhrApiUrl: parsed.JAZZHR_API_URL ?? 'https://api.resumatorapi.com/v1',
-    deliveryTimeoutMs: parsed.RELAY_DELIVERY_TIMEOUT_MS,
-    retryBaseDelayMs: parsed.RELAY_RETRY_BASE_DELAY_MS,
-    pollIntervalMs: parsed.RELAY_POLL_INTERVAL_MS,
-    allowedTargetHosts: parsed.RELAY_ALLOWED_TARGET_HOSTS ?? ['hooks.zapier.com'],
-  };
+  return config as RelayConfig;
+}
+
+/** The variables as --help prints them: name, default, then the meaning wrapped below. */
+export function describeVariables(width = 100): string {
+  return Object.values(RELAY_VARIABLES as Record<string, Variable>)
+    .map(
+      (variable) =>
+        `  ${variable.name}  (default: ${variable.default ?? variable.unset ?? 'none'})\n${wrap(variable.meaning, width - 6, '      ')}`,
+    )
+    .join('\n');
+}
+
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.map((each) => indent + each).join('\n');
 }
 
 /** Whether a delivery target's host is on the allow-list ("*" allows all; an entry allows its subdomains). */

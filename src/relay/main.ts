@@ -1,10 +1,39 @@
 /** `npm run relay`: configuration from the environment, JSON-lines logs on stdout. */
-import { ConfigError, loadConfig, type RelayConfig } from './config';
+import { parseArgs } from 'node:util';
+
+import { ConfigError, describeVariables, loadConfig, type RelayConfig } from './config';
 import { errorFields } from './delivery';
 import { createJsonLogger } from './logger';
 import { startRelay, type RunningRelay } from './relay';
 
+const USAGE = `Usage: npm run relay [-- --help]
+
+Runs the subscription relay: JazzHR posts Candidate Exports to it, and it delivers them to the
+Zaps subscribed. Options:
+  -h, --help  print this help and exit
+
+It is configured by these environment variables (unset or empty means the default):
+${describeVariables()}`;
+
+/** --help prints the usage; anything else on the command line is a mistake worth saying. */
+function readArguments(argv: string[]): void {
+  let help: boolean | undefined;
+  try {
+    help = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } } }).values
+      .help;
+  } catch (error) {
+    const problem = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${problem}. See \`npm run relay -- --help\`.\n`);
+    process.exit(2);
+  }
+  if (help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+}
+
 async function main(): Promise<void> {
+  readArguments(process.argv.slice(2));
   let config: RelayConfig;
   try {
     config = loadConfig(process.env);

@@ -10,12 +10,38 @@ import sampleExport from '../samples/candidate-export.body.json';
 import { JAZZHR_EVENT, JAZZHR_HEADER, signBody } from '../webhook';
 
 const VERIFY_BODY = '{"data": "JazzHR Verify Event"}';
-const USAGE = `Usage: npm run simulate -- <ingest_url> --secret <secret> [--file payload.json] [--event CANDIDATE-EXPORT|VERIFY]
 
-  <ingest_url>   the relay's ingest URL (ingest_url from POST /v1/connections)
-  --secret       the Secret Key pasted into JazzHR (secret from POST /v1/connections)
-  --file         a JSON body to send instead of the built-in sample candidate
-  --event        CANDIDATE-EXPORT (default) or VERIFY`;
+/** The command's options, driving both parseArgs and the usage text. */
+const OPTIONS = {
+  secret: {
+    type: 'string',
+    value: '<secret>',
+    meaning: 'the Secret Key pasted into JazzHR (secret from POST /v1/connections); required',
+  },
+  file: {
+    type: 'string',
+    value: '<payload.json>',
+    meaning: 'a JSON body to send (default: the built-in sample candidate)',
+  },
+  event: {
+    type: 'string',
+    value: '<event>',
+    default: JAZZHR_EVENT.candidateExport,
+    meaning: `${JAZZHR_EVENT.candidateExport} or ${JAZZHR_EVENT.verify} (default: ${JAZZHR_EVENT.candidateExport})`,
+  },
+  help: { type: 'boolean', short: 'h', value: '', meaning: 'print this help and exit' },
+} as const;
+
+const USAGE = [
+  'Usage: npm run simulate -- <ingest_url> --secret <secret> [--file payload.json] [--event VERIFY]',
+  '',
+  'Sends what JazzHR would: a correctly signed Candidate Export (or VERIFY) to the relay.',
+  `  ${'<ingest_url>'.padEnd(24)}the relay's ingest URL (ingest_url from POST /v1/connections)`,
+  ...Object.entries(OPTIONS).map(([name, option]) => {
+    const flag = `${'short' in option ? `-${option.short}, ` : ''}--${name} ${option.value}`;
+    return `  ${flag.trimEnd().padEnd(24)}${option.meaning}`;
+  }),
+].join('\n');
 
 export interface SimulateIo {
   fetch: typeof fetch;
@@ -30,12 +56,7 @@ export async function simulate(argv: string[], io: SimulateIo): Promise<number> 
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: {
-        secret: { type: 'string' },
-        file: { type: 'string' },
-        event: { type: 'string', default: JAZZHR_EVENT.candidateExport },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: OPTIONS,
     });
   } catch (error) {
     io.err(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);

@@ -1,4 +1,17 @@
-import { ConfigError, isAllowedTargetHost, loadConfig } from '../../src/relay/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import {
+  ConfigError,
+  RELAY_VARIABLES,
+  describeVariables,
+  isAllowedTargetHost,
+  loadConfig,
+  type Variable,
+} from '../../src/relay/config';
+
+const variables: Variable[] = Object.values(RELAY_VARIABLES);
+const shownDefault = (variable: Variable) => variable.default ?? variable.unset ?? 'none';
 
 describe('loadConfig', () => {
   it('runs with nothing set: port 8080, an embedded SQLite file, JazzHR’s API, only Zapier targets', () => {
@@ -105,6 +118,39 @@ describe('loadConfig', () => {
     expect(message.split('\n- ')).toHaveLength(4);
     expect(message).not.toContain('hunter2');
     expect(message).not.toContain('tiny');
+  });
+});
+
+describe('the table of variables', () => {
+  it('gives every variable a meaning, and a default that parses (or says what unset means)', () => {
+    for (const variable of variables) {
+      expect(variable.meaning.length).toBeGreaterThan(10);
+      expect(variable.default !== undefined || variable.unset !== undefined).toBe(true);
+    }
+    expect(() => loadConfig({})).not.toThrow();
+  });
+
+  it('is what --help prints: every variable with its default', () => {
+    const help = describeVariables();
+    for (const variable of variables)
+      expect(help).toContain(`${variable.name}  (default: ${shownDefault(variable)})`);
+    expect(help.split('\n').every((line) => line.length <= 100)).toBe(true);
+  });
+
+  it('is in step with the README’s relay table and .env.example', () => {
+    const root = join(__dirname, '../..');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const example = readFileSync(join(root, '.env.example'), 'utf8');
+    const readmeRows = new Map(
+      [...readme.matchAll(/^\| `([A-Z_]+)` +\| ([^|]+?) +\|/gm)].map((row) => [row[1]!, row[2]!]),
+    );
+    for (const variable of variables) {
+      expect([variable.name, readmeRows.get(variable.name)?.replaceAll('`', '')]).toEqual([
+        variable.name,
+        shownDefault(variable),
+      ]);
+      expect(example).toMatch(new RegExp(`^${variable.name}=$`, 'm'));
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createPostgresDatabase, postgresAvailable, type TestDatabase } from './support/databases';
 import { MAIN_JS, assertBuilt, spawnRelay, type RelayProcess } from './support/process';
 import { EXPORT_BODY, hmacHex, jazzhrHeaders } from './support/relay';
+import { describeVariables } from '../../src/relay/config';
 import {
   connectionResponse,
   exportsResponse,
@@ -60,6 +61,28 @@ describe('relay process', () => {
     expect(response.status).toBe(201);
     return { connection, subscription: subscriptionResponse.parse(await response.json()) };
   }
+
+  it('--help prints every environment variable with its default, exits 0 and starts nothing', () => {
+    const result = spawnSync(process.execPath, [MAIN_JS, '--help'], {
+      env: { PATH: process.env.PATH ?? '', PORT: 'not even read' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Usage: npm run relay');
+    expect(result.stdout).toContain(describeVariables());
+    expect(result.stderr).toBe('');
+  });
+
+  it('an unknown option exits 2 and points to --help', () => {
+    const result = spawnSync(process.execPath, [MAIN_JS, '--prot', '80'], {
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe("Unknown option '--prot'. See `npm run relay -- --help`.\n");
+  });
 
   it('refuses a bad configuration with a clear message and exit code 1', () => {
     const result = spawnSync(process.execPath, [MAIN_JS], {

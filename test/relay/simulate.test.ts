@@ -99,11 +99,14 @@ describe('simulate', () => {
     expect(result.err).toContain(message);
   });
 
-  it('prints usage for --help', async () => {
-    expect(await run('--help')).toMatchObject({
-      code: 0,
-      out: expect.stringContaining('Usage: npm run simulate'),
-    });
+  it('prints usage for --help, naming every option and the defaults', async () => {
+    const help = await run('--help');
+    expect(help).toMatchObject({ code: 0, err: '' });
+    expect(help.out).toContain('Usage: npm run simulate');
+    for (const option of ['<ingest_url>', '--secret', '--file', '--event', '-h, --help'])
+      expect(help.out).toContain(option);
+    expect(help.out).toContain('(default: CANDIDATE-EXPORT)');
+    expect(help.out).toContain('default: the built-in sample candidate');
   });
 
   it('runs as a command from dist/', async () => {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { RelayConfig } from '../../../src/relay/config';
+import { loadConfig, type RelayConfig } from '../../../src/relay/config';
 import { createJsonLogger } from '../../../src/relay/logger';
 import { startRelay, type RelayOptions, type RunningRelay } from '../../../src/relay/relay';
 import type { Store } from '../../../src/relay/store/types';
@@ -51,11 +51,10 @@ export async function startTestRelay(
   const jazzhr = await startFakeJazzHR();
   const logs: string[] = [];
   const config: RelayConfig = {
+    ...loadConfig({}),
     port: 0,
     host: '127.0.0.1',
     database: { kind: 'sqlite', path: ':unused:' },
-    publicUrl: undefined,
-    accessToken: undefined,
     jazzhrApiUrl: jazzhr.url,
     deliveryTimeoutMs: 2_000,
     retryBaseDelayMs: 10_000,
