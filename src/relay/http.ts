@@ -100,3 +100,31 @@ function formatBytes(bytes: number): string {
     ? `${bytes / (1024 * 1024)} MB`
     : `${Math.round(bytes / 1024)} KB`;
 }
+
+export function notFound(message: string): HttpError {
+  return new HttpError(404, 'not_found', message);
+}
+
+/** Ids echoed in messages are capped, so a hostile path cannot fill a response. */
+export function clip(text: string): string {
+  return JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text);
+}
+
+/** A `limit` query parameter: `fallback` when absent, else a whole number from 1 to `max`. */
+export function parseLimit(value: string | null, fallback: number, max: number): number {
+  if (value === null || value === '') return fallback;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new HttpError(400, 'bad_request', `limit must be a whole number from 1 to ${max}.`);
+  }
+  return limit;
+}
+
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const body = await readBody(req, MAX_API_BODY_BYTES);
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    throw new HttpError(400, 'bad_request', 'The request body must be JSON.');
+  }
+}

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { checkApiKey } from '../jazzhr/key-check';
+import { Authenticator, type ApiKeyChecker } from './auth';
 import { systemClock, type Clock, type Random } from './clock';
 import type { RelayConfig } from './config';
 import {
@@ -11,8 +12,11 @@ import {
   type DeliveryPolicy,
   type SendDelivery,
 } from './delivery';
+import { MAX_INGEST_BYTES } from './http';
 import { createJsonLogger, type Logger } from './logger';
-import { createRelayHandler, type ApiKeyChecker } from './server';
+import { createRouter } from './router';
+import { relayRoutes } from './routes';
+import { RecentConnections } from './recent-connections';
 import { openStore } from './store';
 import type { Store } from './store/types';
 
@@ -70,40 +74,40 @@ export async function startRelay(
 
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   const server = createServer(
-    createRelayHandler({
-      store,
-      clock,
-      logger,
-      checkApiKey:
-        options.checkApiKey ?? ((apiKey) => checkApiKey(apiKey, { baseUrl: config.jazzhrApiUrl })),
-      publicUrl: () => publicUrl,
-      accessToken: config.accessToken,
-      allowedTargetHosts: config.allowedTargetHosts,
-      retryWindowMs: policy.retryWindowMs,
-      onWorkQueued: () => worker.nudge(),
-      maxIngestBytes: options.maxIngestBytes,
-    }),
+    createRouter(
+      {
+        store,
+        clock,
+        logger,
+        auth: new Authenticator({
+          store,
+          clock,
+          logger,
+          checkApiKey:
+            options.checkApiKey ??
+            ((apiKey) => checkApiKey(apiKey, { baseUrl: config.jazzhrApiUrl })),
+          accessToken: config.accessToken,
+        }),
+        config: {
+          publicUrl: () => publicUrl,
+          allowedTargetHosts: config.allowedTargetHosts,
+          retryWindowMs: policy.retryWindowMs,
+          maxIngestBytes: options.maxIngestBytes ?? MAX_INGEST_BYTES,
+        },
+        worker,
+        recentConnections: new RecentConnections(store, clock),
+      },
+      relayRoutes,
+    ),
   );
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(server, config.port, config.host);
   } catch (error) {
     if (ownsStore) await store.close();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
   if (config.publicUrl === undefined) publicUrl = `http://localhost:${port}`;
-  const reachableHost =
-    !config.host || config.host === '0.0.0.0' || config.host === '::'
-      ? '127.0.0.1'
-      : config.host.includes(':')
-        ? `[${config.host}]`
-        : config.host;
   if (options.startWorker !== false) worker.start();
   logger.info('relay listening', {
     port,
@@ -113,7 +117,7 @@ export async function startRelay(
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${reachableHost}:${port}`,
+    url: `http://${reachableHost(config.host)}:${port}`,
     server,
     store,
     worker,
@@ -132,4 +136,20 @@ export async function startRelay(
       return closing;
     },
   };
+}
+
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Where a client on this machine reaches the relay. */
+function reachableHost(host: string | undefined): string {
+  if (!host || host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }

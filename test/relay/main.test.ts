@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 import { createPostgresDatabase, postgresAvailable, type TestDatabase } from './support/databases';
 import { MAIN_JS, assertBuilt, spawnRelay, type RelayProcess } from './support/process';
+import { rawRequest } from './support/raw-http';
 import { EXPORT_BODY, hmacHex, jazzhrHeaders } from './support/relay';
 import { describeVariables } from '../../src/relay/config';
 import {
@@ -128,6 +129,21 @@ describe('relay process', () => {
     expect(relay.logs.map((line) => line.msg)).toEqual(
       expect.arrayContaining(['shutting down', 'relay stopped']),
     );
+  });
+
+  it('answers 400 to request targets new URL rejects, and stays up', async () => {
+    const relay = await start({
+      DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}`,
+      RELAY_ACCESS_TOKEN: 'a-long-enough-access-token',
+    });
+    for (const target of ['//[', 'http://[', '//a:99999', '//%zz', '//a%00b']) {
+      expect([
+        target,
+        await rawRequest(relay.url, `GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`),
+      ]).toEqual([target, 400]);
+    }
+    expect(relay.child.exitCode).toBeNull();
+    expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
   });
 
   it('still delivers an export it acknowledged before being killed with SIGKILL', async () => {

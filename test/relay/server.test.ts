@@ -887,6 +887,26 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
       expect(t.logs.join('')).not.toContain('secret-host');
       expect(t.logs.some((line) => line.includes('"error_code":"ECONNRESET"'))).toBe(true);
     });
+
+    it('answers 500 to a request whose handler throws, logs the error by name, and serves the next', async () => {
+      const { id } = await connect();
+      const failing = Object.create(store) as Store;
+      failing.recentExports = () => {
+        throw new TypeError('Cannot read properties of undefined');
+      };
+      await t.close();
+      t = await startTestRelay(failing, { defaultKey: VALID_API_KEY });
+      const response = await t.api('GET', `/v1/connections/${id}/exports`);
+      expect(response.status).toBe(500);
+      expect(response.body.error.code).toBe('internal_error');
+      const failure = t.logs.map((line) => JSON.parse(line)).find((line) => line.level === 'error');
+      expect(failure).toMatchObject({
+        msg: 'request failed',
+        route: 'GET /v1/connections/:id/exports',
+        error_name: 'TypeError',
+      });
+      expect((await t.api('GET', '/healthz')).status).toBe(200);
+    });
   });
 });
 

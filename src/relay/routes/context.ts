@@ -1,0 +1,46 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type { Authenticator } from '../auth';
+import type { Clock } from '../clock';
+import type { DeliveryWorker } from '../delivery';
+import type { Logger } from '../logger';
+import type { RecentConnections } from '../recent-connections';
+import type { Store } from '../store/types';
+
+/** What the HTTP routes may use: handed to every handler, so a handler's needs are visible. */
+export interface RelayContext {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  auth: Authenticator;
+  config: RouteConfig;
+  /** This process's delivery worker, woken when deliveries become due. */
+  worker: Pick<DeliveryWorker, 'nudge'>;
+  recentConnections: RecentConnections;
+}
+
+export interface RouteConfig {
+  /** Base of the URLs shown to users (ingest_url). */
+  publicUrl: () => string;
+  allowedTargetHosts: readonly string[];
+  /** When deliveries created by an ingest or a retry stop being retried. */
+  retryWindowMs: number;
+  maxIngestBytes: number;
+}
+
+export interface RouteRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** The path's `:name` segments, percent-decoded. */
+  params: Record<string, string>;
+  url: URL;
+}
+
+export interface Route {
+  method: string;
+  /** `/v1/connections/:id/exports`: literal segments and `:name` parameters; also the route's name in logs. */
+  path: string;
+  handle: (ctx: RelayContext, request: RouteRequest) => Promise<void>;
+  /** The handler logs its own successful answers (with the duration), so the generic request line would repeat it. */
+  logsSuccess?: boolean;
+}

@@ -1,0 +1,17 @@
+import { connectionRoutes } from './connections';
+import type { Route } from './context';
+import { deliveryRoutes } from './deliveries';
+import { healthRoutes } from './health';
+import { ingestRoutes } from './ingest';
+import { subscriptionRoutes } from './subscriptions';
+
+export type { RelayContext, Route, RouteConfig, RouteRequest } from './context';
+
+/** Every route the relay serves; a new route group is a module here and one line below. */
+export const relayRoutes: readonly Route[] = [
+  ...healthRoutes,
+  ...ingestRoutes,
+  ...connectionRoutes,
+  ...deliveryRoutes,
+  ...subscriptionRoutes,
+];

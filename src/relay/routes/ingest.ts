@@ -1,0 +1,170 @@
+import type { IncomingMessage } from 'node:http';
+
+import {
+  CandidateExportParseError,
+  JAZZHR_EVENT,
+  JAZZHR_HEADER,
+  parseCandidateExport,
+  readHeader,
+  verifySignature,
+} from '../../webhook';
+import { HttpError, clip, notFound, readBody, sendJson } from '../http';
+import { deriveExportUuid } from '../ids';
+import type { ExportHeaders, IngestResponse } from '../protocol';
+import type { Connection, IngestResult } from '../store/types';
+import type { RelayContext, Route } from './context';
+
+const MAX_UUID_LENGTH = 200;
+
+export const ingestRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/hooks/jazzhr/:connection_id',
+    handle: ingest,
+    logsSuccess: true,
+  },
+];
+
+/** JazzHR's webhook: verified against the connection's secrets, stored, then queued for delivery. */
+async function ingest(ctx: RelayContext, { req, res, params }: Parameters<Route['handle']>[1]) {
+  const started = performance.now();
+  const { connection, body, secretIndex, now } = await readSignedBody(
+    ctx,
+    req,
+    params.connection_id!,
+  );
+  const event = readHeader(req.headers, JAZZHR_HEADER.event)?.toUpperCase();
+  const logFields = { connection_id: connection.id, secret_index: secretIndex, status: 200 };
+  if (event === JAZZHR_EVENT.verify) {
+    ctx.logger.info('verify event accepted', {
+      ...logFields,
+      duration_ms: Math.round(performance.now() - started),
+    });
+    sendJson(res, 200, { ok: true, event } satisfies IngestResponse);
+    return;
+  }
+  requireCandidateExport(event, body);
+  const givenUuid = readHeader(req.headers, JAZZHR_HEADER.uuid);
+  const uuid = givenUuid || deriveExportUuid(body);
+  const result = await storeExport(ctx, {
+    connection,
+    uuid,
+    event,
+    headers: exportHeaders(req, event, uuid),
+    body,
+    now,
+  });
+  ctx.logger.info('export received', {
+    ...logFields,
+    export_uuid: uuid,
+    uuid_derived: givenUuid === undefined || givenUuid === '',
+    duplicate: !result.stored,
+    deliveries: result.deliveries,
+    bytes: body.length,
+    duration_ms: Math.round(performance.now() - started),
+  });
+  sendJson(res, 200, {
+    ok: true,
+    event,
+    uuid,
+    duplicate: !result.stored,
+    deliveries: result.deliveries,
+  } satisfies IngestResponse);
+  if (result.deliveries > 0) ctx.worker.nudge();
+}
+
+/** The body, once its signature matched one of the connection's current secrets. */
+async function readSignedBody(ctx: RelayContext, req: IncomingMessage, connectionId: string) {
+  const recent = await ctx.recentConnections.read(connectionId, true);
+  let connection = recent.connection;
+  if (!connection) {
+    throw notFound(
+      'This relay has no connection with that id. Copy the webhook URL again from the Zapier app and paste it into JazzHR.',
+    );
+  }
+  const body = await readBody(req, ctx.config.maxIngestBytes);
+  const now = ctx.clock.now();
+  let signature = checkSignature(req, body, connection, now);
+  if (!signature.ok && signature.reason === 'mismatch' && recent.reused) {
+    ({ connection } = await ctx.recentConnections.read(connection.id, false));
+    if (!connection) throw notFound('This relay no longer has this connection.');
+    signature = checkSignature(req, body, connection, now);
+  }
+  if (!signature.ok) {
+    ctx.logger.warn('ingest rejected', { connection_id: connection.id, reason: signature.reason });
+    throw new HttpError(401, 'invalid_signature', signature.message);
+  }
+  return { connection, body, secretIndex: signature.secretIndex, now };
+}
+
+function checkSignature(req: IncomingMessage, body: Buffer, connection: Connection, now: number) {
+  const previousSecret =
+    connection.previousSecretExpiresAt !== null && connection.previousSecretExpiresAt > now
+      ? connection.previousSecret
+      : null;
+  return verifySignature(body, readHeader(req.headers, JAZZHR_HEADER.signature), [
+    connection.secret,
+    previousSecret,
+  ]);
+}
+
+function requireCandidateExport(
+  event: string | undefined,
+  body: Buffer,
+): asserts event is typeof JAZZHR_EVENT.candidateExport {
+  if (event !== JAZZHR_EVENT.candidateExport) {
+    throw new HttpError(
+      400,
+      'bad_request',
+      event === undefined
+        ? 'The request has no X-JazzHR-Event header; this URL only takes JazzHR Candidate Export webhooks.'
+        : `This URL only takes JazzHR's VERIFY and CANDIDATE-EXPORT events, not ${clip(event)}.`,
+    );
+  }
+  try {
+    parseCandidateExport(body);
+  } catch (error) {
+    if (error instanceof CandidateExportParseError)
+      throw new HttpError(400, 'bad_request', error.message);
+    throw error;
+  }
+}
+
+function exportHeaders(req: IncomingMessage, event: string, uuid: string): ExportHeaders {
+  if (uuid.length > MAX_UUID_LENGTH) {
+    throw new HttpError(
+      400,
+      'bad_request',
+      `X-JazzHR-UUID must be at most ${MAX_UUID_LENGTH} characters.`,
+    );
+  }
+  const headers: ExportHeaders = { 'x-jazzhr-event': event, 'x-jazzhr-uuid': uuid };
+  const exportContext = readHeader(req.headers, JAZZHR_HEADER.exportContext);
+  if (exportContext !== undefined) headers['x-jazzhr-export-context'] = exportContext;
+  const link = readHeader(req.headers, JAZZHR_HEADER.link);
+  if (link !== undefined) headers.link = link;
+  return headers;
+}
+
+/** Stores the export with its deliveries. */
+async function storeExport(
+  { store, config }: RelayContext,
+  input: {
+    connection: Connection;
+    uuid: string;
+    event: string;
+    headers: ExportHeaders;
+    body: Buffer;
+    now: number;
+  },
+): Promise<IngestResult> {
+  return store.ingestExport({
+    connectionId: input.connection.id,
+    uuid: input.uuid,
+    event: input.event,
+    headers: input.headers,
+    body: input.body,
+    receivedAt: input.now,
+    giveUpAfter: input.now + config.retryWindowMs,
+  });
+}
