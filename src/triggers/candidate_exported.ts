@@ -1,5 +1,6 @@
 import { defineTrigger } from 'zapier-platform-core';
 
+import { withPrivateErrors } from '../private-errors';
 import {
   candidateExportedOutputFields,
   CANDIDATE_EXPORTED_SAMPLE,
@@ -23,10 +24,12 @@ export default defineTrigger({
   operation: {
     type: 'hook',
     inputFields: [setupInstructionsField],
-    perform: processCandidateExportHook,
-    performList: listRecentExports,
-    performSubscribe: subscribeToExports,
-    performUnsubscribe: unsubscribeFromExports,
+    // The bundle holds the signing secret, the signature and the candidate's export:
+    // no error may carry it into the task history (see private-errors).
+    perform: withPrivateErrors(processCandidateExportHook),
+    performList: withPrivateErrors(listRecentExports),
+    performSubscribe: withPrivateErrors(subscribeToExports),
+    performUnsubscribe: withPrivateErrors(unsubscribeFromExports),
     outputFields: candidateExportedOutputFields,
     sample: CANDIDATE_EXPORTED_SAMPLE,
   },

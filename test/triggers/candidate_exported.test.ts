@@ -85,10 +85,10 @@ describe('the trigger definition', () => {
     expect(candidateExported.display.label).toMatch(/\(Instant\)$/);
     expect(candidateExported.operation).toMatchObject({
       type: 'hook',
-      perform: processCandidateExportHook,
-      performList: listRecentExports,
-      performSubscribe: subscribeToExports,
-      performUnsubscribe: unsubscribeFromExports,
+      perform: expect.any(Function),
+      performList: expect.any(Function),
+      performSubscribe: expect.any(Function),
+      performUnsubscribe: expect.any(Function),
       inputFields: [setupInstructionsField],
     });
     expect(app.triggers?.candidate_exported).toBe(candidateExported);

@@ -6,6 +6,7 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import { z as zod } from 'zod';
 
 import { findApplicantByEmail } from '../../jazzhr/applicant-lookup';
+import { withPrivateErrors } from '../../private-errors';
 import { webLinkHost } from '../../web-link';
 
 export const resumeFileInput = zod.object({
@@ -29,7 +30,10 @@ const DOWNLOAD_TIMEOUT_MS = 25_000;
  * the decoded file to Zapier. The request carries no API key: the link's own token is the
  * access. Errors name only the host, since the link itself grants access to the file.
  */
-export async function candidateExportResumeFile(z: ZObject, bundle: Bundle): Promise<string> {
+export const candidateExportResumeFile = withPrivateErrors(async function candidateExportResumeFile(
+  z: ZObject,
+  bundle: Bundle,
+): Promise<string> {
   const input = resumeFileInput.safeParse(bundle.inputData);
   if (!input.success) {
     throw new z.errors.Error(
@@ -101,7 +105,7 @@ export async function candidateExportResumeFile(z: ZObject, bundle: Bundle): Pro
     document.fileName ?? fileName ?? 'resume',
     document.mimeType ?? undefined,
   );
-}
+});
 
 function readAttachmentDocument(bytes: Buffer): zod.infer<typeof attachmentDocument> | null {
   try {
@@ -123,31 +127,36 @@ export type ApplicantIdInput = zod.infer<typeof applicantIdInput>;
  * The REST applicant id (`prospect_…`) for an exported candidate, whose payload carries
  * only numeric internal ids. The lookup matches the email among applicants with the name.
  */
-export async function candidateExportApplicantId(z: ZObject, bundle: Bundle): Promise<string> {
-  const input = applicantIdInput.safeParse(bundle.inputData);
-  if (!input.success) {
-    throw new z.errors.Error(
-      'Applicant ID: this export has no email address, so the JazzHR applicant cannot be looked up.',
-      'invalid_input',
-      400,
-    );
-  }
-  const applicant = await findApplicantByEmail(z, bundle, {
-    email: input.data.email,
-    firstName: input.data.first_name ?? undefined,
-    lastName: input.data.last_name ?? undefined,
-  });
-  if (applicant === undefined) {
-    throw new z.errors.Error(
-      "Applicant ID: no JazzHR applicant with this candidate's name has the exported email address (JazzHR has no email search, so only applicants with the same name are compared). Check that the candidate's email in JazzHR matches the export.",
-      'applicant_not_found',
-      404,
-    );
-  }
-  return applicant.id;
-}
+export const candidateExportApplicantId = withPrivateErrors(
+  async function candidateExportApplicantId(z: ZObject, bundle: Bundle): Promise<string> {
+    const input = applicantIdInput.safeParse(bundle.inputData);
+    if (!input.success) {
+      throw new z.errors.Error(
+        'Applicant ID: this export has no email address, so the JazzHR applicant cannot be looked up.',
+        'invalid_input',
+        400,
+      );
+    }
+    const applicant = await findApplicantByEmail(z, bundle, {
+      email: input.data.email,
+      firstName: input.data.first_name ?? undefined,
+      lastName: input.data.last_name ?? undefined,
+    });
+    if (applicant === undefined) {
+      throw new z.errors.Error(
+        "Applicant ID: no JazzHR applicant with this candidate's name has the exported email address (JazzHR has no email search, so only applicants with the same name are compared). Check that the candidate's email in JazzHR matches the export.",
+        'applicant_not_found',
+        404,
+      );
+    }
+    return applicant.id;
+  },
+);
 
-/** Registered in the app's `hydrators`, where z.dehydrate finds them by identity. */
+/**
+ * Registered in the app's `hydrators`, where z.dehydrate finds them by identity; each is
+ * wrapped where it is defined, so the pointer and the registry hold the same function.
+ */
 export const candidateExportedHydrators = {
   candidateExportResumeFile,
   candidateExportApplicantId,
