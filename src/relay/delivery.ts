@@ -5,7 +5,7 @@ import https from 'node:https';
 import { JAZZHR_HEADER, signBody } from '../webhook';
 import type { Clock, Random } from './clock';
 import { isAllowedTargetHost } from './config';
-import type { Logger } from './logger';
+import { errorFields, errorProperty, type Logger } from './logger';
 import type { AttemptOutcome, ClaimedDelivery, Store } from './store/types';
 
 export interface DeliveryPolicy {
@@ -128,20 +128,14 @@ export function buildDelivery(delivery: ClaimedDelivery, timeoutMs: number): Out
  * SendDelivery may use fetch, whose errors can come from another realm, failing instanceof.
  */
 export function describeSendError(error: unknown, timeoutMs: number): string {
-  const name = field(error, 'name');
+  const name = errorProperty(error, 'name');
   if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
   const cause = (error as { cause?: unknown } | null)?.cause;
   const code =
-    field(cause, 'code') ??
-    field((cause as { errors?: unknown[] } | null)?.errors?.[0], 'code') ??
-    field(error, 'code');
+    errorProperty(cause, 'code') ??
+    errorProperty((cause as { errors?: unknown[] } | null)?.errors?.[0], 'code') ??
+    errorProperty(error, 'code');
   return code ? `could not reach the target (${code})` : 'could not reach the target';
-}
-
-function field(value: unknown, key: 'name' | 'code'): string | undefined {
-  if (value === null || typeof value !== 'object' || !(key in value)) return undefined;
-  const found = (value as Record<string, unknown>)[key];
-  return typeof found === 'string' && found !== '' ? found : undefined;
 }
 
 export interface DeliveryWorkerDeps {
@@ -391,12 +385,4 @@ function safeHostname(url: string): string {
   } catch {
     return '';
   }
-}
-
-/** Error name and code only: driver messages can quote the values that failed. */
-export function errorFields(error: unknown): { error_name: string; error_code: string | null } {
-  return {
-    error_name: field(error, 'name') ?? typeof error,
-    error_code: field(error, 'code') ?? null,
-  };
 }

@@ -30,3 +30,18 @@ export function createJsonLogger(
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/** Error name and code only: driver messages can quote the values that failed. */
+export function errorFields(error: unknown): { error_name: string; error_code: string | null } {
+  return {
+    error_name: errorProperty(error, 'name') ?? typeof error,
+    error_code: errorProperty(error, 'code') ?? null,
+  };
+}
+
+/** An error-like value's name or code, when it is a non-empty string; duck-typed across realms. */
+export function errorProperty(value: unknown, key: 'name' | 'code'): string | undefined {
+  if (value === null || typeof value !== 'object' || !(key in value)) return undefined;
+  const found = (value as Record<string, unknown>)[key];
+  return typeof found === 'string' && found !== '' ? found : undefined;
+}

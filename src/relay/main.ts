@@ -2,8 +2,7 @@
 import { parseArgs } from 'node:util';
 
 import { ConfigError, describeVariables, loadConfig, type RelayConfig } from './config';
-import { errorFields } from './delivery';
-import { createJsonLogger } from './logger';
+import { createJsonLogger, errorFields } from './logger';
 import { startRelay, type RunningRelay } from './relay';
 
 const USAGE = `Usage: npm run relay [-- --help]

@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 
-import { errorFields } from './delivery';
 import { HttpError, notFound, sendError } from './http';
+import { errorFields } from './logger';
 import type { RelayContext, Route } from './routes';
 
 interface CompiledRoute {

@@ -1,4 +1,4 @@
-import { createJsonLogger, silentLogger } from '../../src/relay/logger';
+import { createJsonLogger, errorFields, silentLogger } from '../../src/relay/logger';
 
 describe('createJsonLogger', () => {
   it('writes one JSON object per line with time, level, message and fields', () => {
@@ -43,5 +43,17 @@ describe('createJsonLogger', () => {
       write.mockRestore();
     }
     expect(() => silentLogger.info('nothing')).not.toThrow();
+  });
+});
+
+describe('errorFields', () => {
+  it('keeps an error’s name and code and never its message', () => {
+    const driverError = Object.assign(new Error('duplicate key value (secret)=(s3cr3t)'), {
+      code: '23505',
+    });
+    expect(errorFields(driverError)).toEqual({ error_name: 'Error', error_code: '23505' });
+    expect(JSON.stringify(errorFields(driverError))).not.toContain('s3cr3t');
+    expect(errorFields('just text')).toEqual({ error_name: 'string', error_code: null });
+    expect(errorFields({ name: '', code: 7 })).toEqual({ error_name: 'object', error_code: null });
   });
 });

@@ -13,60 +13,8 @@ import {
   exportRecord,
   subscriptionRecord,
 } from './records';
+import { POSTGRES_DIALECT, migrationsTable, pendingMigrations } from './schema';
 import type { AttemptOutcome, IngestResult, NewExport, Store } from './types';
-
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE connections (
-     id TEXT PRIMARY KEY,
-     api_key_hash TEXT NOT NULL UNIQUE,
-     secret TEXT NOT NULL,
-     previous_secret TEXT,
-     previous_secret_expires_at BIGINT,
-     created_at BIGINT NOT NULL,
-     updated_at BIGINT NOT NULL
-   );
-   CREATE TABLE subscriptions (
-     id TEXT PRIMARY KEY,
-     connection_id TEXT NOT NULL REFERENCES connections (id),
-     target_url TEXT NOT NULL,
-     secret TEXT NOT NULL,
-     active BOOLEAN NOT NULL,
-     deactivated_reason TEXT,
-     created_at BIGINT NOT NULL,
-     updated_at BIGINT NOT NULL,
-     UNIQUE (connection_id, target_url)
-   );
-   CREATE TABLE exports (
-     id BIGSERIAL PRIMARY KEY,
-     connection_id TEXT NOT NULL REFERENCES connections (id),
-     uuid TEXT NOT NULL,
-     event TEXT NOT NULL,
-     headers TEXT NOT NULL,
-     body BYTEA NOT NULL,
-     received_at BIGINT NOT NULL,
-     UNIQUE (connection_id, uuid)
-   );
-   CREATE INDEX exports_newest ON exports (connection_id, received_at DESC, id DESC);
-   CREATE TABLE deliveries (
-     id TEXT PRIMARY KEY,
-     export_id BIGINT NOT NULL REFERENCES exports (id),
-     subscription_id TEXT NOT NULL REFERENCES subscriptions (id),
-     connection_id TEXT NOT NULL,
-     status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled')),
-     attempts INTEGER NOT NULL DEFAULT 0,
-     next_attempt_at BIGINT,
-     give_up_after BIGINT NOT NULL,
-     lease_token TEXT,
-     lease_until BIGINT,
-     last_status_code INTEGER,
-     last_error TEXT,
-     created_at BIGINT NOT NULL,
-     updated_at BIGINT NOT NULL
-   );
-   CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
-   CREATE INDEX deliveries_by_subscription ON deliveries (subscription_id) WHERE status = 'pending';
-   CREATE INDEX deliveries_by_connection ON deliveries (connection_id, status, updated_at DESC);`,
-];
 
 /** Any constant: serialises migrations between relay processes starting together. */
 const MIGRATION_LOCK_KEY = 727_001;
@@ -102,17 +50,12 @@ export class PostgresStore implements Store {
   async migrate(): Promise<void> {
     await this.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-      await client.query(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
-      );
+      await client.query(migrationsTable(POSTGRES_DIALECT));
       const { rows } = await client.query<{ version: number | null }>(
         'SELECT MAX(version) AS version FROM schema_migrations',
       );
-      const applied = rows[0]?.version ?? 0;
-      for (const [index, sql] of MIGRATIONS.entries()) {
-        const version = index + 1;
-        if (version <= applied) continue;
-        await client.query(sql);
+      for (const { version, sql } of pendingMigrations(rows[0]?.version ?? 0, POSTGRES_DIALECT)) {
+        if (sql !== '') await client.query(sql);
         await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
           version,
           Date.now(),

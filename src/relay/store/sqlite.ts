@@ -17,63 +17,8 @@ import {
   exportRecord,
   subscriptionRecord,
 } from './records';
+import { SQLITE_DIALECT, migrationsTable, pendingMigrations } from './schema';
 import type { AttemptOutcome, IngestResult, NewExport, Store } from './types';
-
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE connections (
-     id TEXT PRIMARY KEY,
-     api_key_hash TEXT NOT NULL UNIQUE,
-     secret TEXT NOT NULL,
-     previous_secret TEXT,
-     previous_secret_expires_at INTEGER,
-     created_at INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL
-   );
-   CREATE TABLE subscriptions (
-     id TEXT PRIMARY KEY,
-     connection_id TEXT NOT NULL REFERENCES connections (id),
-     target_url TEXT NOT NULL,
-     secret TEXT NOT NULL,
-     active INTEGER NOT NULL,
-     deactivated_reason TEXT,
-     created_at INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL,
-     UNIQUE (connection_id, target_url)
-   );
-   CREATE TABLE exports (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     connection_id TEXT NOT NULL REFERENCES connections (id),
-     uuid TEXT NOT NULL,
-     event TEXT NOT NULL,
-     headers TEXT NOT NULL,
-     body BLOB NOT NULL,
-     received_at INTEGER NOT NULL,
-     UNIQUE (connection_id, uuid)
-   );
-   CREATE INDEX exports_newest ON exports (connection_id, received_at DESC, id DESC);
-   CREATE TABLE deliveries (
-     id TEXT PRIMARY KEY,
-     export_id INTEGER NOT NULL REFERENCES exports (id),
-     subscription_id TEXT NOT NULL REFERENCES subscriptions (id),
-     connection_id TEXT NOT NULL,
-     status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled')),
-     attempts INTEGER NOT NULL DEFAULT 0,
-     next_attempt_at INTEGER,
-     give_up_after INTEGER NOT NULL,
-     lease_token TEXT,
-     lease_until INTEGER,
-     last_status_code INTEGER,
-     last_error TEXT,
-     created_at INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL
-   );
-   CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
-   CREATE INDEX deliveries_by_subscription ON deliveries (subscription_id) WHERE status = 'pending';
-   CREATE INDEX deliveries_by_connection ON deliveries (connection_id, status, updated_at DESC);`,
-  // A claim reads back the rows it just leased by token. Only leased rows carry one, so the
-  // partial index stays as small as the work in flight while the table grows.
-  `CREATE INDEX deliveries_leased ON deliveries (lease_token) WHERE lease_token IS NOT NULL;`,
-];
 
 interface FinishInput {
   id: string;
@@ -122,19 +67,14 @@ export class SqliteStore implements Store {
 
   async migrate(): Promise<void> {
     this.transaction(() => {
-      this.db.exec(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
-      );
+      this.db.exec(migrationsTable(SQLITE_DIALECT));
       const row = this.db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get();
-      const applied = Number(row?.version ?? 0);
-      MIGRATIONS.forEach((sql, index) => {
-        const version = index + 1;
-        if (version <= applied) return;
-        this.db.exec(sql);
+      for (const { version, sql } of pendingMigrations(Number(row?.version ?? 0), SQLITE_DIALECT)) {
+        if (sql !== '') this.db.exec(sql);
         this.db
           .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
           .run(version, Date.now());
-      });
+      }
     });
   }
 

@@ -1,0 +1,105 @@
+/**
+ * The relay's SQL schema, written once for both stores. Where SQLite and PostgreSQL differ, the
+ * difference is a field of Dialect, named here and nowhere else; the migrations only use those.
+ * Versions are shared too: migration N is the same change on either store, empty where a
+ * dialect needs nothing.
+ */
+export interface Dialect {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Epoch milliseconds and other 64-bit integers (SQLite's INTEGER is already 64-bit). */
+  readonly bigint: 'INTEGER' | 'BIGINT';
+  readonly bytes: 'BLOB' | 'BYTEA';
+  readonly flag: 'INTEGER' | 'BOOLEAN';
+  /** An export's own key: a row id that only grows. */
+  readonly rowKey: 'INTEGER PRIMARY KEY AUTOINCREMENT' | 'BIGSERIAL PRIMARY KEY';
+}
+
+export const SQLITE_DIALECT: Dialect = {
+  kind: 'sqlite',
+  bigint: 'INTEGER',
+  bytes: 'BLOB',
+  flag: 'INTEGER',
+  rowKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+};
+
+export const POSTGRES_DIALECT: Dialect = {
+  kind: 'postgres',
+  bigint: 'BIGINT',
+  bytes: 'BYTEA',
+  flag: 'BOOLEAN',
+  rowKey: 'BIGSERIAL PRIMARY KEY',
+};
+
+/** Which migrations a database has had. */
+export const migrationsTable = (d: Dialect) =>
+  `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at ${d.bigint} NOT NULL)`;
+
+export const MIGRATIONS: ReadonlyArray<(d: Dialect) => string> = [
+  (d) => `CREATE TABLE connections (
+     id TEXT PRIMARY KEY,
+     api_key_hash TEXT NOT NULL UNIQUE,
+     secret TEXT NOT NULL,
+     previous_secret TEXT,
+     previous_secret_expires_at ${d.bigint},
+     created_at ${d.bigint} NOT NULL,
+     updated_at ${d.bigint} NOT NULL
+   );
+   CREATE TABLE subscriptions (
+     id TEXT PRIMARY KEY,
+     connection_id TEXT NOT NULL REFERENCES connections (id),
+     target_url TEXT NOT NULL,
+     secret TEXT NOT NULL,
+     active ${d.flag} NOT NULL,
+     deactivated_reason TEXT,
+     created_at ${d.bigint} NOT NULL,
+     updated_at ${d.bigint} NOT NULL,
+     UNIQUE (connection_id, target_url)
+   );
+   CREATE TABLE exports (
+     id ${d.rowKey},
+     connection_id TEXT NOT NULL REFERENCES connections (id),
+     uuid TEXT NOT NULL,
+     event TEXT NOT NULL,
+     headers TEXT NOT NULL,
+     body ${d.bytes} NOT NULL,
+     received_at ${d.bigint} NOT NULL,
+     UNIQUE (connection_id, uuid)
+   );
+   CREATE INDEX exports_newest ON exports (connection_id, received_at DESC, id DESC);
+   CREATE TABLE deliveries (
+     id TEXT PRIMARY KEY,
+     export_id ${d.bigint} NOT NULL REFERENCES exports (id),
+     subscription_id TEXT NOT NULL REFERENCES subscriptions (id),
+     connection_id TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at ${d.bigint},
+     give_up_after ${d.bigint} NOT NULL,
+     lease_token TEXT,
+     lease_until ${d.bigint},
+     last_status_code INTEGER,
+     last_error TEXT,
+     created_at ${d.bigint} NOT NULL,
+     updated_at ${d.bigint} NOT NULL
+   );
+   CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+   CREATE INDEX deliveries_by_subscription ON deliveries (subscription_id) WHERE status = 'pending';
+   CREATE INDEX deliveries_by_connection ON deliveries (connection_id, status, updated_at DESC);`,
+  // SQLite's claim reads back the rows it just leased by token (PostgreSQL's gets them from
+  // RETURNING). Only leased rows carry one, so the partial index stays as small as the work in flight.
+  (d) =>
+    d.kind === 'sqlite'
+      ? `CREATE INDEX deliveries_leased ON deliveries (lease_token) WHERE lease_token IS NOT NULL;`
+      : '',
+];
+
+/** The migrations a database at version `applied` still needs, in order (empty ones included, to record them). */
+export function pendingMigrations(
+  applied: number,
+  dialect: Dialect,
+): Array<{ version: number; sql: string }> {
+  return MIGRATIONS.map((migration, index) => ({
+    version: index + 1,
+    sql: migration(dialect),
+  })).filter(({ version }) => version > applied);
+}
