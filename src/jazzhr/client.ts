@@ -76,6 +76,12 @@ export const isNotFoundError = (error: unknown): boolean =>
 export const isUnconfirmedWrite = (error: unknown): boolean =>
   zapierErrorCode(error) === 'jazzhr_unavailable';
 
+/** The ids of a page's records in order, as one string to compare pages by; '' unless every record has one. */
+export function pageIds(records: readonly unknown[]): string {
+  const ids = records.map((record) => String((record as { id?: unknown }).id ?? ''));
+  return ids.includes('') ? '' : ids.join('\n');
+}
+
 export function jazzhr(z: ZObject, bundle: Bundle) {
   const apiKey = String(bundle.authData?.api_key ?? '').trim();
   const secrets = [apiKey];
@@ -187,8 +193,14 @@ export function jazzhr(z: ZObject, bundle: Bundle) {
     }
     const all: z.infer<S>[] = [];
     const seen = new Set<string>();
+    let previousIds = '';
     for (let page = 1; page <= maxPages; page += 1) {
       const records = await list(resource, schema, { filters: options.filters, page });
+      // A page that repeats the one before means JazzHR is not paging (REFERENCE.md §1a, the
+      // ?page= trap): reading on would only fetch the same records again.
+      const ids = pageIds(records);
+      if (page > 1 && ids !== '' && ids === previousIds) break;
+      previousIds = ids;
       for (const record of records) {
         // Records can shift between pages while we walk them (new applicants push older
         // ones down), so the same id may appear on two pages.

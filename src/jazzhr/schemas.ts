@@ -20,6 +20,12 @@ export const Text = z
   .optional()
   .transform((value) => (value === undefined || value === null ? '' : String(value)));
 
+/** JazzHR's placeholder for a date it does not have, sometimes with a zero time after it. */
+const ZERO_DATE = /^0000-00-00(?:[ T]00:00:00)?$/;
+
+/** A date (`YYYY-MM-DD`) or date and time as text; JazzHR's "0000-00-00" placeholder reads as "". */
+export const DateText = Text.transform((value) => (ZERO_DATE.test(value.trim()) ? '' : value));
+
 /** A required identifier: a non-empty string (numbers accepted and stringified). */
 export const Id = z
   .union([z.string(), z.number()])
@@ -37,7 +43,7 @@ export const ApplicantSummary = z.looseObject({
   first_name: Text,
   last_name: Text,
   prospect_phone: Text,
-  apply_date: Text,
+  apply_date: DateText,
   job_id: Text,
   job_title: Text,
 });
@@ -66,7 +72,7 @@ export const Activity = z.looseObject({
   object_id: Text,
   action: Text,
   activity: Text,
-  date: Text,
+  date: DateText,
   time: Text,
 });
 export type Activity = z.infer<typeof Activity>;
@@ -77,7 +83,7 @@ export const Comment = z.looseObject({
   user_id: Text,
   text: Text,
   comment: Text,
-  date: Text,
+  date: DateText,
   time: Text,
 });
 export type Comment = z.infer<typeof Comment>;
@@ -113,12 +119,12 @@ export const ApplicantDetail = z.looseObject({
   linkedin_url: Text,
   website: Text,
   desired_salary: Text,
-  desired_start_date: Text,
+  desired_start_date: DateText,
   referrer: Text,
   source: Text,
   recruiter_id: Text,
   rating: Text,
-  apply_date: Text,
+  apply_date: DateText,
   resume_link: Text,
   jobs: listOf(ApplicantDetailJob),
   activities: listOf(Activity),
@@ -145,7 +151,7 @@ export const Job = z.looseObject({
   minimum_salary: Text,
   maximum_salary: Text,
   notes: Text,
-  original_open_date: Text,
+  original_open_date: DateText,
   type: Text,
   status: Text,
   send_to_job_boards: Text,
@@ -163,29 +169,31 @@ export const User = z.looseObject({
   first_name: Text,
   last_name: Text,
   email: Text,
-  date_created: Text,
+  date_created: DateText,
 });
 export type User = z.infer<typeof User>;
 
 /**
- * GET /hires item. Synthetic: no response has been captured, so every field is
- * optional and unknown keys pass through.
+ * GET /hires item, with the fields four public clients agree on (REFERENCE.md §1a). No
+ * response has been captured, so every field is optional and unknown keys pass through.
  */
 export const Hire = z.looseObject({
   id: Text,
   applicant_id: Text,
   job_id: Text,
   workflow_step_id: Text,
-  hired_time: Text,
-  hired_date: Text,
+  workflow_step_name: Text,
+  hired_date: DateText,
+  hired_time: DateText,
 });
 export type Hire = z.infer<typeof Hire>;
 
 const firstNonEmpty = (...values: string[]): string => values.find((value) => value !== '') ?? '';
 
 /**
- * A workflow step. JazzHR's keys are not captured, so the plausible spellings are
- * accepted and folded into `id` / `name` / `order`.
+ * A workflow step: an 8-digit numeric id (the value of `workflow_step_id` elsewhere), a
+ * 1-based `number` and a free-text name (REFERENCE.md §1a). The keys are not published, so
+ * the plausible spellings are accepted and folded into `id` / `name` / `order`.
  */
 export const WorkflowStep = z
   .looseObject({
@@ -194,8 +202,11 @@ export const WorkflowStep = z
     workflow_step_id: Text,
     name: Text,
     step_name: Text,
+    workflow_step_name: Text,
     title: Text,
     label: Text,
+    number: Text,
+    step_number: Text,
     order: Text,
     position: Text,
     sort_order: Text,
@@ -203,12 +214,31 @@ export const WorkflowStep = z
   .transform((step) => ({
     ...step,
     id: firstNonEmpty(step.id, step.step_id, step.workflow_step_id),
-    name: firstNonEmpty(step.name, step.step_name, step.title, step.label),
-    order: firstNonEmpty(step.order, step.position, step.sort_order),
+    name: firstNonEmpty(step.name, step.step_name, step.workflow_step_name, step.title, step.label),
+    order: firstNonEmpty(step.number, step.step_number, step.order, step.position, step.sort_order),
   }));
 export type WorkflowStep = z.infer<typeof WorkflowStep>;
 
-/** GET /workflows item. Synthetic: keys not captured; `steps` may be spelled `workflow_steps`. */
+const STEP_ID_KEYS = ['id', 'step_id', 'workflow_step_id'];
+
+/** Steps as a list, a bare object, or an object keyed by step id (`{"12345678": {…}}`). */
+function stepList(value: unknown): unknown[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return asList(value);
+  const entries = Object.entries(value);
+  const keyedById =
+    entries.length > 0 &&
+    !STEP_ID_KEYS.some((key) => key in value) &&
+    entries.every(([key, step]) => /^\d+$/.test(key) && step !== null && typeof step === 'object');
+  return keyedById ? entries.map(([id, step]) => ({ id, ...(step as object) })) : [value];
+}
+
+const Steps = z.preprocess(stepList, z.array(WorkflowStep));
+
+/**
+ * GET /workflows item. Keys not captured: `steps` may be spelled `workflow_steps`, and a
+ * record that carries a step id of its own (`step_id`, `workflow_step_id`) is one step of the
+ * workflow named by `workflow_id` / `workflow_name` rather than a workflow with nested steps.
+ */
 export const Workflow = z
   .looseObject({
     id: Text,
@@ -216,15 +246,34 @@ export const Workflow = z
     name: Text,
     workflow_name: Text,
     title: Text,
-    steps: listOf(WorkflowStep),
-    workflow_steps: listOf(WorkflowStep),
+    step_id: Text,
+    workflow_step_id: Text,
+    steps: Steps,
+    workflow_steps: Steps,
   })
-  .transform((workflow) => ({
-    ...workflow,
-    id: firstNonEmpty(workflow.id, workflow.workflow_id),
-    name: firstNonEmpty(workflow.name, workflow.workflow_name, workflow.title),
-    steps: workflow.steps.length > 0 ? workflow.steps : workflow.workflow_steps,
-  }));
+  .transform((workflow) => {
+    const nested = workflow.steps.length > 0 ? workflow.steps : workflow.workflow_steps;
+    const isOneStep = nested.length === 0 && (workflow.step_id || workflow.workflow_step_id);
+    if (isOneStep) {
+      return {
+        ...workflow,
+        id: workflow.workflow_id,
+        name: workflow.workflow_name,
+        steps: [
+          WorkflowStep.parse({
+            ...workflow,
+            id: firstNonEmpty(workflow.step_id, workflow.workflow_step_id),
+          }),
+        ],
+      };
+    }
+    return {
+      ...workflow,
+      id: firstNonEmpty(workflow.id, workflow.workflow_id),
+      name: firstNonEmpty(workflow.name, workflow.workflow_name, workflow.title),
+      steps: nested,
+    };
+  });
 export type Workflow = z.infer<typeof Workflow>;
 
 /** GET /applicants2jobs item: one applicant's application to one job. */
@@ -234,7 +283,7 @@ export const ApplicantJob = z.looseObject({
   job_id: Text,
   rating: Text,
   workflow_step_id: Text,
-  date: Text,
+  date: DateText,
 });
 export type ApplicantJob = z.infer<typeof ApplicantJob>;
 

@@ -1,14 +1,12 @@
 import { defineTrigger, type Bundle, type ZObject } from 'zapier-platform-core';
 
 import { jazzhr } from '../jazzhr/client';
-import { Hire as HireRecord, Text } from '../jazzhr/schemas';
+import { Hire } from '../jazzhr/schemas';
 // No /hires response has been captured: this sample is synthetic, its fields follow
 // REFERENCE.md and the public koombea/jazzhr_tap hires schema.
 import sample from '../samples/new_hire.json';
 import { hireDetails } from './hydrators';
 import { DEDUPE_PAGES, newestFirst, pollMode, withDetails } from './polling';
-
-const Hire = HireRecord.extend({ workflow_step_name: Text });
 
 async function perform(z: ZObject, bundle: Bundle) {
   const client = jazzhr(z, bundle);

@@ -13,13 +13,30 @@ function byOrder(a: WorkflowStep, b: WorkflowStep): number {
   return orderA - orderB;
 }
 
+/** Workflows listed once per step (JazzHR may list steps flat, each naming its workflow) folded into one. */
+function mergeSameWorkflow(workflows: Workflow[]): Workflow[] {
+  const byId = new Map<string, Workflow>();
+  const merged: Workflow[] = [];
+  for (const workflow of workflows) {
+    const earlier = workflow.id === '' ? undefined : byId.get(workflow.id);
+    if (earlier) {
+      earlier.steps.push(...workflow.steps);
+      continue;
+    }
+    const copy = { ...workflow, steps: [...workflow.steps] };
+    if (workflow.id !== '') byId.set(workflow.id, copy);
+    merged.push(copy);
+  }
+  return merged;
+}
+
 /** One item per step, keyed on the step id (step names are free text and repeat across workflows). */
 export async function perform(z: ZObject, bundle: Bundle) {
   const workflows = await jazzhr(z, bundle).list('workflows', Workflow, {
     page: jazzhrPage(bundle),
   });
   const seen = new Set<string>();
-  return workflows.flatMap((workflow) =>
+  return mergeSameWorkflow(workflows).flatMap((workflow) =>
     [...workflow.steps].sort(byOrder).flatMap((step) => {
       if (step.id === '' || seen.has(step.id)) return [];
       seen.add(step.id);

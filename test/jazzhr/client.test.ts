@@ -133,6 +133,34 @@ describe('listPages', () => {
     expect(new Set(records.map((record) => record.id)).size).toBe(199);
   });
 
+  it('stops when a page repeats the previous page’s ids (JazzHR not paging)', async () => {
+    const requests: string[] = [];
+    const page = applicantPage(1, PAGE_SIZE);
+    const scope = jazzhrApi();
+    scope.on('request', (req: { path: string }) => requests.push(req.path.split('?')[0]!));
+    scope
+      .get(/^\/v1\/applicants\/page\/[1-9]\?/)
+      .times(2)
+      .reply(200, page);
+    const records = await withClient((client) =>
+      client.listPages('applicants', ApplicantSummary, { maxPages: 5 }),
+    );
+    expect(records).toHaveLength(PAGE_SIZE);
+    expect(requests).toEqual(['/v1/applicants/page/1', '/v1/applicants/page/2']);
+  });
+
+  it('reads a null answer to a filter with no match as no records', async () => {
+    jazzhrApi()
+      .get('/v1/applicants/name/Nobody%20Here/page/1')
+      .query({ apikey: API_KEY })
+      .reply(200, 'null');
+    await expect(
+      withClient((client) =>
+        client.listPages('applicants', ApplicantSummary, { filters: { name: 'Nobody Here' } }),
+      ),
+    ).resolves.toEqual([]);
+  });
+
   it('refuses a maxPages below 1', async () => {
     const error = await failureOf(
       withClient((client) => client.listPages('applicants', ApplicantSummary, { maxPages: 0 })),

@@ -139,6 +139,88 @@ describe('record schemas', () => {
     expect(users.map((record) => User.parse(record))[0]?.type).toBe('Super Admin');
   });
 
+  it('read JazzHR’s "0000-00-00" placeholder as an empty date', () => {
+    expect(
+      ApplicantDetail.parse({ ...applicantDetail, desired_start_date: '0000-00-00' }),
+    ).toMatchObject({ desired_start_date: '' });
+    expect(ApplicantSummary.parse({ id: 'prospect_1', apply_date: '0000-00-00' }).apply_date).toBe(
+      '',
+    );
+    expect(Activity.parse({ id: 'a', date: '0000-00-00', time: '10:00:00' })).toMatchObject({
+      date: '',
+      time: '10:00:00',
+    });
+    expect(Job.parse({ id: 'job_1', original_open_date: '0000-00-00' }).original_open_date).toBe(
+      '',
+    );
+    expect(User.parse({ id: 'usr_1', date_created: '0000-00-00 00:00:00' }).date_created).toBe('');
+    expect(Hire.parse({ hired_date: '0000-00-00', hired_time: '00:00:00' })).toMatchObject({
+      hired_date: '',
+      hired_time: '00:00:00',
+    });
+    expect(ApplicantSummary.parse({ id: 'prospect_1', apply_date: '2024-02-29' }).apply_date).toBe(
+      '2024-02-29',
+    );
+  });
+
+  it('read every /hires field the public clients list, workflow_step_name included', () => {
+    expect(
+      Hire.parse({
+        id: 'hire_1',
+        applicant_id: 'prospect_1',
+        job_id: 'job_1',
+        workflow_step_id: 12345678,
+        workflow_step_name: null,
+        hired_date: '2024-01-02',
+        hired_time: '10:00:00',
+      }),
+    ).toEqual({
+      id: 'hire_1',
+      applicant_id: 'prospect_1',
+      job_id: 'job_1',
+      workflow_step_id: '12345678',
+      workflow_step_name: '',
+      hired_date: '2024-01-02',
+      hired_time: '10:00:00',
+    });
+    expect(Hire.parse({ workflow_step_name: 'Hired' }).workflow_step_name).toBe('Hired');
+  });
+
+  it('read a step’s 1-based `number` as its order', () => {
+    const workflow = Workflow.parse({
+      id: 'workflow_1',
+      name: 'Sales',
+      steps: [{ id: 12345678, name: 'Phone Screen', number: 2 }],
+    });
+    expect(workflow.steps[0]).toMatchObject({ id: '12345678', name: 'Phone Screen', order: '2' });
+  });
+
+  it('read steps keyed by their id', () => {
+    const workflow = Workflow.parse({
+      id: 'workflow_1',
+      name: 'Sales',
+      steps: { '12345678': { name: 'New', number: '1' }, '12345679': { name: 'Offer' } },
+    });
+    expect(workflow.steps.map((step) => [step.id, step.name, step.order])).toEqual([
+      ['12345678', 'New', '1'],
+      ['12345679', 'Offer', ''],
+    ]);
+  });
+
+  it('read a record that is one step of a workflow (steps listed flat)', () => {
+    const workflow = Workflow.parse({
+      workflow_id: 'workflow_1',
+      workflow_name: 'Sales',
+      workflow_step_id: '12345678',
+      workflow_step_name: 'Phone Screen',
+      number: '2',
+    });
+    expect(workflow).toMatchObject({ id: 'workflow_1', name: 'Sales' });
+    expect(workflow.steps).toEqual([
+      expect.objectContaining({ id: '12345678', name: 'Phone Screen', order: '2' }),
+    ]);
+  });
+
   it('read POST answers, accepting id as the fallback spelling', () => {
     expect(CreatedApplicant.parse({ prospect_id: 'prospect_1' }).prospect_id).toBe('prospect_1');
     expect(CreatedApplicant.safeParse({}).success).toBe(false);

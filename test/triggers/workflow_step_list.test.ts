@@ -60,6 +60,29 @@ describe('workflow_step_list trigger', () => {
     ]);
   });
 
+  it('gathers steps listed flat, one record each, under their workflow in step order', async () => {
+    const step = (id: string, name: string, number: string) => ({
+      workflow_id: 'workflow_1',
+      workflow_name: 'Sales',
+      workflow_step_id: id,
+      workflow_step_name: name,
+      number,
+    });
+    jazzhrApi()
+      .get('/v1/workflows/page/1')
+      .query(true)
+      .reply(200, [
+        step('12345679', 'Offer', '2'),
+        step('12345678', 'Applied', '1'),
+        { ...step('22345678', 'New', '1'), workflow_id: 'workflow_2', workflow_name: 'Care' },
+      ]);
+    expect((await run()).map((item) => [item.id, item.name, item.workflow_id])).toEqual([
+      ['12345678', 'Sales › Applied', 'workflow_1'],
+      ['12345679', 'Sales › Offer', 'workflow_1'],
+      ['22345678', 'Care › New', 'workflow_2'],
+    ]);
+  });
+
   it('handles a single workflow whose single step is a bare object', async () => {
     jazzhrApi()
       .get('/v1/workflows/page/1')
