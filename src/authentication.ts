@@ -29,19 +29,28 @@ export function accountOwner(users: User[]): User | undefined {
   return typed(/super/i) ?? typed(/admin/i) ?? byAge[0];
 }
 
-export function connectionLabelFor(owner: User | undefined): string {
-  if (!owner) return 'account without users';
-  const name = personName(owner.first_name, owner.last_name);
-  const email = owner.email.trim();
-  if (name && email) return `${name} (${email})`;
-  return name || email || owner.id;
+/** A person's name and email as a recruiter reads them: "Dana Whitfield (dana@…)". */
+function personLabel(user: User): string {
+  const name = personName(user.first_name, user.last_name);
+  const email = user.email.trim();
+  return name && email ? `${name} (${email})` : name || email;
+}
+
+/**
+ * The owner's name and email, else those of the likeliest owner who has any. Never an id
+ * nor fixed wording, which would not tell two accounts apart: with no named user at all
+ * the label is empty and Zapier shows its own numbered default.
+ */
+export function connectionLabelFor(users: User[]): string {
+  const owner = accountOwner(users.filter((user) => personLabel(user) !== ''));
+  return owner ? personLabel(owner) : '';
 }
 
 async function test(z: ZObject, bundle: Bundle) {
   const users = await jazzhr(z, bundle).list('users', User, { page: 1 });
   const owner = accountOwner(users);
   return {
-    connection_label: connectionLabelFor(owner),
+    connection_label: connectionLabelFor(users),
     account_owner_id: owner?.id ?? '',
     account_owner_name: owner ? personName(owner.first_name, owner.last_name) : '',
     account_owner_email: owner?.email ?? '',
@@ -58,9 +67,10 @@ export default {
       type: 'password',
       required: true,
       helpText:
-        'Find the key in JazzHR under **Settings → Integrations** (only JazzHR admins can see it). ' +
-        'Copy the API key shown there. Regenerating the key in JazzHR breaks every connection that ' +
-        'uses the old one, so reconnect here afterwards.',
+        'Sign in to [JazzHR](https://app.jazz.co) and open **Settings → Integrations** (only JazzHR ' +
+        'admins can see it): the API key is shown at the top of that page. Copy it here. ' +
+        'Regenerating the key in JazzHR breaks every connection that uses the old one, so ' +
+        'reconnect here afterwards.',
     },
   ],
   test,

@@ -60,9 +60,9 @@ describe('authentication', () => {
     expect(result.connection_label).toBe('Priya Raman (priya.raman@example.com)');
   });
 
-  it('still connects when JazzHR lists no users', async () => {
+  it('still connects when JazzHR lists no users, leaving the label to Zapier’s default', async () => {
     jazzhrApi().get('/v1/users/page/1').query(true).reply(200, []);
-    expect((await testAuth()).connection_label).toBe('account without users');
+    expect((await testAuth()).connection_label).toBe('');
   });
 
   it('refuses an empty key without calling JazzHR', async () => {
@@ -100,11 +100,28 @@ describe('accountOwner', () => {
     expect(accountOwner([])).toBeUndefined();
   });
 
-  it('labels owners without a name or email by what is there', () => {
-    expect(connectionLabelFor(user({ id: 'usr_1', email: 'owner@example.com' }))).toBe(
+  it('labels the owner by what is there, never by an id or fixed wording', () => {
+    expect(connectionLabelFor([user({ id: 'usr_1', email: 'owner@example.com' })])).toBe(
       'owner@example.com',
     );
-    expect(connectionLabelFor(user({ id: 'usr_1', first_name: 'Kim' }))).toBe('Kim');
-    expect(connectionLabelFor(user({ id: 'usr_1' }))).toBe('usr_1');
+    expect(connectionLabelFor([user({ id: 'usr_1', first_name: 'Kim' })])).toBe('Kim');
+    expect(connectionLabelFor([user({ id: 'usr_1' })])).toBe('');
+    expect(connectionLabelFor([])).toBe('');
+  });
+
+  it('falls back to the likeliest owner who has a name or email', () => {
+    const namelessOwner = user({ id: 'usr_20150101000000_AAAAAAAAAAAAAAAA', type: 'Super Admin' });
+    const admin = user({
+      id: 'usr_20170101000000_BBBBBBBBBBBBBBBB',
+      type: 'Administrator',
+      first_name: 'Lee',
+      email: 'lee@example.com',
+    });
+    const recruiter = user({
+      id: 'usr_20120101000000_CCCCCCCCCCCCCCCC',
+      type: 'Recruiter',
+      email: 'old@example.com',
+    });
+    expect(connectionLabelFor([recruiter, namelessOwner, admin])).toBe('Lee (lee@example.com)');
   });
 });

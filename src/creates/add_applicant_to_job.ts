@@ -126,20 +126,20 @@ export default defineCreate({
   display: {
     label: 'Add Applicant to Job',
     description:
-      'Adds an existing JazzHR applicant to a job. Does nothing when they are already on that job.',
+      'Adds an existing applicant to a job. Does nothing when they are already on that job.',
   },
   operation: {
     inputFields,
     perform,
     sample,
     outputFields: [
-      { key: 'outcome', label: 'Outcome (created or existing)', type: 'string' },
+      { key: 'outcome', label: 'Outcome (Created or Existing)', type: 'string' },
       { key: 'id', label: 'Application ID', type: 'string' },
       { key: 'applicant_id', label: 'Applicant ID', type: 'string' },
       { key: 'job_id', label: 'Job ID', type: 'string' },
       { key: 'workflow_step_id', label: 'Workflow Step ID', type: 'string' },
-      { key: 'rating', label: 'Rating (when already on the job)', type: 'string' },
-      { key: 'date', label: 'Date Added (when already on the job)', type: 'string' },
+      { key: 'rating', label: 'Rating (When Already on the Job)', type: 'string' },
+      { key: 'date', label: 'Date Added (When Already on the Job)', type: 'string' },
     ],
   },
 });

@@ -217,14 +217,14 @@ export default defineCreate({
   display: {
     label: 'Create Applicant',
     description:
-      'Adds an applicant to JazzHR, optionally to a job, with their resume. Returns the existing applicant instead when one has the same name and email.',
+      'Adds an applicant, optionally to a job, with their resume. Returns the existing applicant instead when one has the same name and email.',
   },
   operation: {
     inputFields,
     perform,
     sample: { ...applicantSample, outcome: 'created' },
     outputFields: [
-      { key: 'outcome', label: 'Outcome (created or existing)', type: 'string' },
+      { key: 'outcome', label: 'Outcome (Created or Existing)', type: 'string' },
       ...applicantOutputFields,
     ],
   },

@@ -32,12 +32,6 @@ const inputFields = [
   },
   { key: 'contents', label: 'Note', required: true, type: 'text' },
   {
-    key: 'user_id',
-    label: 'Author',
-    dynamic: 'user_list.id.name',
-    helpText: 'The JazzHR user shown as the author. Leave empty to post it anonymously.',
-  },
-  {
     key: 'visibility',
     label: 'Who Can See It',
     required: true,
@@ -48,6 +42,12 @@ const inputFields = [
     ],
     helpText:
       'JazzHR does not publish what its visibility codes mean, so this choice is unconfirmed: check the first note in JazzHR before relying on "Private" for sensitive notes.',
+  },
+  {
+    key: 'user_id',
+    label: 'Author',
+    dynamic: 'user_list.id.name',
+    helpText: 'The JazzHR user shown as the author. Leave empty to post it anonymously.',
   },
 ] satisfies PlainInputField[];
 
@@ -98,7 +98,7 @@ export default defineCreate({
   noun: 'Note',
   display: {
     label: 'Add Note to Applicant',
-    description: "Adds a note (comment) to an applicant's profile in JazzHR.",
+    description: "Adds a note (comment) to an applicant's profile.",
   },
   operation: {
     inputFields,

@@ -94,7 +94,7 @@ export default defineSearch({
   display: {
     label: 'Find Applicant',
     description:
-      'Finds a JazzHR applicant by email (best with their name) or by applicant ID, with their jobs and contact details.',
+      'Finds an applicant by email (best with their name) or by applicant ID, with their jobs and contact details.',
   },
   operation: {
     inputFields,

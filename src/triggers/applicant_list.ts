@@ -42,7 +42,7 @@ export default defineTrigger({
   noun: 'Applicant',
   display: {
     label: 'List Applicants',
-    description: 'Lists JazzHR applicants, newest first, to fill applicant dropdowns.',
+    description: 'Lists applicants, newest first, to fill applicant dropdowns.',
     hidden: true,
   },
   operation: {

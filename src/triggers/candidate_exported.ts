@@ -18,8 +18,7 @@ export default defineTrigger({
   noun: 'Candidate Export',
   display: {
     label: 'Candidate Exported (Instant)',
-    description:
-      'Triggers the moment a candidate is exported from JazzHR, by a person or by a Workflow Helper.',
+    description: 'Triggers when a candidate is exported, by a recruiter or by a Workflow Helper.',
   },
   operation: {
     type: 'hook',

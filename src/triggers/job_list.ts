@@ -44,7 +44,7 @@ export default defineTrigger({
   noun: 'Job',
   display: {
     label: 'List Jobs',
-    description: 'Lists JazzHR jobs, open ones first, to fill job dropdowns.',
+    description: 'Lists jobs, open ones first, to fill job dropdowns.',
     hidden: true,
   },
   operation: {

@@ -66,7 +66,7 @@ export default defineTrigger({
   display: {
     label: 'New Activity',
     description:
-      "Triggers when something is logged in JazzHR's activity feed, such as an applicant moving to a new workflow step.",
+      'Triggers when something is logged in the activity feed, such as an applicant moving to a new workflow step.',
   },
   operation: {
     type: 'polling',
@@ -92,9 +92,9 @@ export default defineTrigger({
       { key: 'id', label: 'Activity ID' },
       { key: 'action', label: 'Action' },
       { key: 'category', label: 'Category' },
-      { key: 'occurred_at', label: 'Date and Time' },
+      { key: 'occurred_at', label: 'Date and Time (As JazzHR Reports It)' },
       { key: 'date', label: 'Date' },
-      { key: 'time', label: 'Time' },
+      { key: 'time', label: 'Time (As JazzHR Reports It)' },
       { key: 'user_id', label: 'User ID' },
       { key: 'details__user_name', label: 'User Name' },
       { key: 'details__user_email', label: 'User Email' },

@@ -55,7 +55,7 @@ export default defineTrigger({
   noun: 'Applicant',
   display: {
     label: 'New Applicant',
-    description: 'Triggers when someone applies to a job in JazzHR, or is added as an applicant.',
+    description: 'Triggers when someone applies to a job, or is added as an applicant.',
   },
   operation: {
     type: 'polling',
@@ -78,8 +78,9 @@ export default defineTrigger({
       { key: 'apply_date', label: 'Apply Date' },
       { key: 'job_id', label: 'Job ID' },
       { key: 'job_title', label: 'Job Title' },
+      { key: 'details__name', label: 'Full Name (From Profile)' },
       { key: 'details__email', label: 'Email' },
-      { key: 'details__phone', label: 'Phone (from Profile)' },
+      { key: 'details__phone', label: 'Phone (From Profile)' },
       { key: 'details__address', label: 'Address' },
       { key: 'details__location', label: 'Location' },
       { key: 'details__linkedin_url', label: 'LinkedIn URL' },
@@ -90,7 +91,7 @@ export default defineTrigger({
       { key: 'details__desired_start_date', label: 'Desired Start Date' },
       { key: 'details__recruiter_id', label: 'Recruiter User ID' },
       { key: 'details__rating', label: 'Rating' },
-      { key: 'details__resume_link', label: 'Resume Link (opens in JazzHR)' },
+      { key: 'details__resume_link', label: 'Resume Link (Opens in JazzHR)' },
       { key: 'details__workflow_step_id', label: 'Workflow Step ID' },
       { key: 'details__applicant_progress', label: 'Applicant Progress' },
     ],

@@ -48,7 +48,7 @@ export default defineTrigger({
   display: {
     label: 'New Hire',
     description:
-      'Triggers when an applicant is hired in JazzHR, with their contact details and the job, ready to hand to HR or payroll.',
+      'Triggers when an applicant is hired, with their contact details and the job, ready to hand to HR or payroll.',
   },
   operation: {
     type: 'polling',
@@ -57,7 +57,7 @@ export default defineTrigger({
     outputFields: [
       { key: 'id', label: 'Hire ID' },
       { key: 'hired_date', label: 'Hired Date' },
-      { key: 'hired_time', label: 'Hired Time' },
+      { key: 'hired_time', label: 'Hired Time (As JazzHR Reports It)' },
       { key: 'applicant_id', label: 'Applicant ID' },
       { key: 'details__name', label: 'Full Name' },
       { key: 'details__first_name', label: 'First Name' },
@@ -67,10 +67,17 @@ export default defineTrigger({
       { key: 'details__address', label: 'Address' },
       { key: 'details__location', label: 'Location' },
       { key: 'details__linkedin_url', label: 'LinkedIn URL' },
+      { key: 'details__website', label: 'Website' },
       { key: 'details__source', label: 'Source' },
+      { key: 'details__referrer', label: 'Referrer' },
       { key: 'details__desired_salary', label: 'Desired Salary' },
       { key: 'details__desired_start_date', label: 'Desired Start Date' },
       { key: 'details__apply_date', label: 'Apply Date' },
+      { key: 'details__recruiter_id', label: 'Recruiter User ID' },
+      { key: 'details__rating', label: 'Rating' },
+      { key: 'details__resume_link', label: 'Resume Link (Opens in JazzHR)' },
+      { key: 'details__workflow_step_id', label: 'Current Workflow Step ID' },
+      { key: 'details__applicant_progress', label: 'Applicant Progress' },
       { key: 'job_id', label: 'Job ID' },
       { key: 'details__job_title', label: 'Job Title' },
       { key: 'details__job_department', label: 'Job Department' },

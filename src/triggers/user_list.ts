@@ -32,7 +32,7 @@ export default defineTrigger({
   noun: 'User',
   display: {
     label: 'List Users',
-    description: 'Lists JazzHR users (recruiters, hiring managers, admins) to fill user dropdowns.',
+    description: 'Lists users (recruiters, hiring managers, admins) to fill user dropdowns.',
     hidden: true,
   },
   operation: {

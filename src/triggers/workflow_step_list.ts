@@ -60,7 +60,7 @@ export default defineTrigger({
   noun: 'Workflow Step',
   display: {
     label: 'List Workflow Steps',
-    description: 'Lists the steps of every JazzHR hiring workflow to fill workflow step dropdowns.',
+    description: 'Lists the steps of every hiring workflow to fill workflow step dropdowns.',
     hidden: true,
   },
   operation: {
