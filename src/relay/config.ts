@@ -108,6 +108,20 @@ export const RELAY_VARIABLES = {
       'Comma-separated hosts deliveries may go to (subdomains included); * allows any. Stops the relay being used to POST to internal addresses.',
     parse: hostList,
   },
+  maxInflightBytes: {
+    name: 'RELAY_MAX_INFLIGHT_BYTES',
+    default: String(64 * 1024 * 1024),
+    meaning:
+      'Bytes of ingest bodies held at once, counted before the signature is checked (a body without Content-Length counts as 10 MB). Past it, a new ingest gets 503 with Retry-After before its body is read.',
+    parse: integer(10 * 1024 * 1024, 4 * 1024 * 1024 * 1024),
+  },
+  maxConnections: {
+    name: 'RELAY_MAX_CONNECTIONS',
+    default: '1024',
+    meaning:
+      'Open client connections at once; past it, new ones are closed at once. Keep it below the open-file limit (ulimit -n) so the database and deliveries always have descriptors.',
+    parse: integer(1, 1_000_000),
+  },
   deliveryTimeoutMs: {
     name: 'RELAY_DELIVERY_TIMEOUT_MS',
     default: '10000',

@@ -9,10 +9,28 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: ErrorCode,
     message: string,
+    /** Sent with the answer, e.g. Retry-After. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
 }
+
+/** The client went away before its request was read: nobody is left to answer. */
+export class RequestAborted extends Error {
+  override readonly name = 'RequestAborted';
+  constructor() {
+    super('The client closed the connection before the request was read.');
+  }
+}
+
+/** Slow clients are cut off: headers within 10 s, the whole request within 30 s, idle keep-alive after 5 s. */
+export const HTTP_TIMEOUTS = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+};
+export type HttpTimeouts = typeof HTTP_TIMEOUTS;
 
 export const MAX_INGEST_BYTES = 10 * 1024 * 1024;
 export const MAX_API_BODY_BYTES = 64 * 1024;
@@ -53,16 +71,22 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
     };
     const onError = (error: Error) => {
       cleanup();
-      reject(error);
+      chunks.length = 0;
+      reject(req.complete ? error : new RequestAborted());
+    };
+    const onClose = () => {
+      if (!req.complete) onError(new RequestAborted());
     };
     const cleanup = () => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
+      req.off('close', onClose);
     };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+    req.on('close', onClose);
   });
 }
 
@@ -92,10 +116,33 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: Http
       req.socket.once('close', () => clearTimeout(timer));
     });
   }
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   sendJson(res, error.status, { error: { code: error.code, message: error.message } });
 }
 
-function formatBytes(bytes: number): string {
+/**
+ * A budget for the bytes of request bodies held at once, taken before a body is read so that
+ * unauthenticated uploads cannot hold more memory than the operator allowed.
+ */
+export class ByteBudget {
+  private held = 0;
+
+  constructor(readonly limit: number) {}
+
+  /** Takes `bytes` from the budget; undefined when they do not fit. The release is idempotent. */
+  take(bytes: number): (() => void) | undefined {
+    if (this.held + bytes > this.limit) return undefined;
+    this.held += bytes;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.held -= bytes;
+    };
+  }
+}
+
+export function formatBytes(bytes: number): string {
   return bytes % (1024 * 1024) === 0
     ? `${bytes / (1024 * 1024)} MB`
     : `${Math.round(bytes / 1024)} KB`;

@@ -14,6 +14,7 @@ export const errorCode = z.enum([
   'payload_too_large',
   'internal_error',
   'jazzhr_unavailable',
+  'relay_busy',
 ]);
 export type ErrorCode = z.infer<typeof errorCode>;
 

@@ -12,7 +12,7 @@ import {
   type DeliveryPolicy,
   type SendDelivery,
 } from './delivery';
-import { MAX_INGEST_BYTES } from './http';
+import { ByteBudget, HTTP_TIMEOUTS, MAX_INGEST_BYTES, type HttpTimeouts } from './http';
 import { createJsonLogger, type Logger } from './logger';
 import { createRouter } from './router';
 import { relayRoutes } from './routes';
@@ -34,6 +34,8 @@ export interface RelayOptions {
   /** Whether the delivery worker runs (tests may drive it by hand with worker.runOnce()). */
   startWorker?: boolean;
   maxIngestBytes?: number;
+  /** Shorter HTTP timeouts for tests; the defaults are HTTP_TIMEOUTS. */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 export interface RunningRelay {
@@ -73,7 +75,13 @@ export async function startRelay(
   });
 
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const timeouts = { ...HTTP_TIMEOUTS, ...options.httpTimeouts };
   const server = createServer(
+    {
+      ...timeouts,
+      // How often Node looks for requests past their timeouts (its default is 30 s).
+      connectionsCheckingInterval: Math.min(1_000, timeouts.headersTimeout),
+    },
     createRouter(
       {
         store,
@@ -96,10 +104,12 @@ export async function startRelay(
         },
         worker,
         recentConnections: new RecentConnections(store, clock),
+        ingestBudget: new ByteBudget(config.maxInflightBytes),
       },
       relayRoutes,
     ),
   );
+  server.maxConnections = config.maxConnections;
   try {
     await listen(server, config.port, config.host);
   } catch (error) {

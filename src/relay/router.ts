@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 
-import { HttpError, notFound, sendError } from './http';
+import { HttpError, RequestAborted, notFound, sendError } from './http';
 import { errorFields } from './logger';
 import type { RelayContext, Route } from './routes';
 
@@ -32,15 +32,19 @@ export function createRouter(ctx: RelayContext, routes: readonly Route[]): Reque
       await found.route.handle(ctx, { req, res, params: found.params, url });
     })();
     void work
-      .catch((error: unknown) => answerFailure(ctx, req, res, error, routeName(found)))
-      .finally(() => {
-        if (found?.route.logsSuccess && res.statusCode < 400) return;
-        ctx.logger.info('request', {
+      .then(
+        () => undefined,
+        (error: unknown) => answerFailure(ctx, req, res, error, routeName(found)),
+      )
+      .then((aborted) => {
+        const fields = {
           method: req.method,
           route: routeName(found),
-          status: res.statusCode,
           duration_ms: Math.round(performance.now() - started),
-        });
+        };
+        if (aborted === 'aborted') ctx.logger.info('request aborted by the client', fields);
+        else if (!found?.route.logsSuccess || res.statusCode >= 400)
+          ctx.logger.info('request', { ...fields, status: res.statusCode });
       });
   };
 }
@@ -93,13 +97,18 @@ function unmatched(req: IncomingMessage, candidates: Match[]): HttpError {
   );
 }
 
+/** Answers what a handler threw; a client that went away gets no answer and no error log. */
 function answerFailure(
   { logger }: RelayContext,
   req: IncomingMessage,
   res: ServerResponse,
   error: unknown,
   route: string,
-): void {
+): 'aborted' | undefined {
+  if (error instanceof RequestAborted) {
+    res.destroy();
+    return 'aborted';
+  }
   if (!(error instanceof HttpError)) {
     logger.error('request failed', { route, ...errorFields(error) });
     error = new HttpError(
@@ -110,6 +119,7 @@ function answerFailure(
   }
   if (!res.headersSent) sendError(req, res, error as HttpError);
   else if (!res.writableEnded) res.destroy();
+  return undefined;
 }
 
 function routeName(found: Match | undefined): string {

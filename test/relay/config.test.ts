@@ -26,6 +26,8 @@ describe('loadConfig', () => {
       retryBaseDelayMs: 10_000,
       pollIntervalMs: 1_000,
       allowedTargetHosts: ['hooks.zapier.com'],
+      maxInflightBytes: 64 * 1024 * 1024,
+      maxConnections: 1024,
     });
   });
 
@@ -41,6 +43,8 @@ describe('loadConfig', () => {
       RELAY_RETRY_BASE_DELAY_MS: '2000',
       RELAY_POLL_INTERVAL_MS: '250',
       RELAY_ALLOWED_TARGET_HOSTS: ' hooks.zapier.com, 127.0.0.1 ,',
+      RELAY_MAX_INFLIGHT_BYTES: '33554432',
+      RELAY_MAX_CONNECTIONS: '200',
     });
     expect(config).toEqual({
       port: 9000,
@@ -53,6 +57,8 @@ describe('loadConfig', () => {
       retryBaseDelayMs: 2000,
       pollIntervalMs: 250,
       allowedTargetHosts: ['hooks.zapier.com', '127.0.0.1'],
+      maxInflightBytes: 32 * 1024 * 1024,
+      maxConnections: 200,
     });
   });
 

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from '../auth';
 import type { Clock } from '../clock';
 import type { DeliveryWorker } from '../delivery';
+import type { ByteBudget } from '../http';
 import type { Logger } from '../logger';
 import type { RecentConnections } from '../recent-connections';
 import type { Store } from '../store/types';
@@ -17,6 +18,8 @@ export interface RelayContext {
   /** This process's delivery worker, woken when deliveries become due. */
   worker: Pick<DeliveryWorker, 'nudge'>;
   recentConnections: RecentConnections;
+  /** The bytes of ingest bodies held at once (RELAY_MAX_INFLIGHT_BYTES). */
+  ingestBudget: ByteBudget;
 }
 
 export interface RouteConfig {

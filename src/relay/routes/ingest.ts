@@ -8,11 +8,11 @@ import {
   readHeader,
   verifySignature,
 } from '../../webhook';
-import { HttpError, clip, notFound, readBody, sendJson } from '../http';
+import { HttpError, clip, formatBytes, notFound, readBody, sendJson } from '../http';
 import { deriveExportUuid } from '../ids';
 import type { ExportHeaders, IngestResponse } from '../protocol';
 import type { Connection, IngestResult } from '../store/types';
-import type { RelayContext, Route } from './context';
+import type { RelayContext, Route, RouteRequest } from './context';
 
 const MAX_UUID_LENGTH = 200;
 
@@ -26,7 +26,38 @@ export const ingestRoutes: Route[] = [
 ];
 
 /** JazzHR's webhook: verified against the connection's secrets, stored, then queued for delivery. */
-async function ingest(ctx: RelayContext, { req, res, params }: Parameters<Route['handle']>[1]) {
+async function ingest(ctx: RelayContext, request: RouteRequest) {
+  const release = reserveBody(ctx, request.req);
+  try {
+    await ingestWithin(ctx, request);
+  } finally {
+    release();
+  }
+}
+
+const BUSY_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Takes the body's bytes from the budget of bodies held at once before anything is read:
+ * the declared Content-Length, or the largest body accepted when none is declared.
+ */
+function reserveBody({ config, ingestBudget }: RelayContext, req: IncomingMessage): () => void {
+  const declared = Number(req.headers['content-length']);
+  const bytes =
+    req.headers['content-length'] !== undefined && Number.isFinite(declared)
+      ? Math.min(declared, config.maxIngestBytes)
+      : config.maxIngestBytes;
+  const release = ingestBudget.take(bytes);
+  if (release) return release;
+  throw new HttpError(
+    503,
+    'relay_busy',
+    `The relay is already receiving as many exports as it holds at once (${formatBytes(ingestBudget.limit)}). Send this one again in a few seconds.`,
+    { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
+  );
+}
+
+async function ingestWithin(ctx: RelayContext, { req, res, params }: RouteRequest) {
   const started = performance.now();
   const { connection, body, secretIndex, now } = await readSignedBody(
     ctx,
