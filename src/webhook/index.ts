@@ -2,3 +2,5 @@ export * from './signature';
 export * from './headers';
 export * from './payload';
 export * from './normalise';
+export * from './channel';
+export * from './filter';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
+import { isEmptyFilter, positionMatches, type PositionFilter } from './filter';
 import type { CandidateExport } from './payload';
 
 const nullableText = z.string().nullable();
@@ -59,6 +60,8 @@ export interface ExportContext {
   rawBody: string | Uint8Array;
   /** When the export reached us (default now): attachment links expire 2 h 30 min after it. */
   receivedAt?: Date | string;
+  /** The Zap's status and job filters: the item describes a job that matches them. */
+  filter?: PositionFilter;
 }
 
 /** JazzHR documents attachment links as working for 2 h 30 min after the export is sent. */
@@ -81,7 +84,7 @@ export function normaliseExport(
   const communication = person?.communication;
   const address = present(communication?.address)[0];
   const profiles = present(payload.candidate.profiles);
-  const { profile, position } = selectPosition(profiles, context.exportContext);
+  const { profile, position } = selectPosition(profiles, context.exportContext, context.filter);
   const receivedAt = toDate(context.receivedAt);
   const attachments = collectAttachments(profile, profiles, receivedAt);
   const resume = pickResumeAttachment(attachments);
@@ -135,15 +138,21 @@ export function normaliseExport(
 /**
  * The export's job. X-JazzHR-Export-Context's format is undocumented, so it is
  * matched defensively: as a job id (alone, inside JSON, or as a digit run), then
- * as a title, then as the job URL; with no context or no match, the first job.
+ * as a title, then as the job URL; with no context or no match, the first job. With a
+ * filter, only the jobs that match it are candidates (all of them when none does).
  */
 export function selectPosition(
   profiles: Profile[],
   exportContext: string | null | undefined,
+  filter: PositionFilter = {},
 ): { profile: Profile | undefined; position: Position | undefined } {
-  const pairs = profiles.flatMap((profile) =>
+  const allPairs = profiles.flatMap((profile) =>
     present(profile.associatedPositionOpenings).map((position) => ({ profile, position })),
   );
+  const matching = isEmptyFilter(filter)
+    ? allPairs
+    : allPairs.filter(({ position }) => positionMatches(position, filter));
+  const pairs = matching.length > 0 ? matching : allPairs;
   const fallback = pairs[0] ?? { profile: profiles[0], position: undefined };
   const contextText = blankToNull(exportContext);
   if (contextText === null || pairs.length < 2) return fallback;
