@@ -166,10 +166,18 @@ export function relayClient(z: ZObject, bundle: Bundle) {
       return (await send('POST', '/v1/connections', connectionResponse)).data!;
     },
 
-    /** POST /v1/subscriptions: idempotent per (connection, target). */
-    async subscribe(connectionId: string, targetUrl: string): Promise<SubscriptionResponse> {
+    /** POST /v1/subscriptions: idempotent per (connection, target); no channel = the default one. */
+    async subscribe(
+      connectionId: string,
+      targetUrl: string,
+      channel?: string,
+    ): Promise<SubscriptionResponse> {
       const { data } = await send('POST', '/v1/subscriptions', subscriptionResponse, {
-        json: { connection_id: connectionId, target_url: targetUrl },
+        json: {
+          connection_id: connectionId,
+          target_url: targetUrl,
+          ...(channel === undefined ? {} : { channel }),
+        },
       });
       return data!;
     },
@@ -181,13 +189,19 @@ export function relayClient(z: ZObject, bundle: Bundle) {
       return status !== 404;
     },
 
-    /** GET /v1/connections/{id}/exports: stored exports, newest first. */
-    async listExports(connectionId: string, limit = EXPORTS_DEFAULT_LIMIT): Promise<ExportItem[]> {
+    /** GET /v1/connections/{id}/exports: one channel's stored exports (no channel = the default one), newest first. */
+    async listExports(
+      connectionId: string,
+      limit = EXPORTS_DEFAULT_LIMIT,
+      channel?: string,
+    ): Promise<ExportItem[]> {
       const bounded = Math.min(
         Math.max(Math.trunc(limit) || EXPORTS_DEFAULT_LIMIT, 1),
         EXPORTS_MAX_LIMIT,
       );
-      const path = `/v1/connections/${encodeURIComponent(connectionId)}/exports?limit=${bounded}`;
+      const query = new URLSearchParams({ limit: String(bounded) });
+      if (channel !== undefined) query.set('channel', channel);
+      const path = `/v1/connections/${encodeURIComponent(connectionId)}/exports?${query}`;
       return (await send('GET', path, exportsResponse)).data!.exports;
     },
   };

@@ -117,4 +117,14 @@ export const ingestResponse = z.object({
 });
 export type IngestResponse = z.infer<typeof ingestResponse>;
 
+/**
+ * A channel's ingest URL: the connection's (default-channel) `ingest_url` plus the channel,
+ * `…/hooks/jazzhr/{connection_id}/{channel}`.
+ */
+export function channelIngestUrl(defaultIngestUrl: string, channel: string | undefined): string {
+  return channel === undefined
+    ? defaultIngestUrl
+    : `${defaultIngestUrl.replace(/\/+$/, '')}/${channel}`;
+}
+
 export const healthResponse = z.object({ ok: z.literal(true) });

@@ -5,6 +5,7 @@ import {
   candidateExportedOutputFields,
   CANDIDATE_EXPORTED_SAMPLE,
 } from './candidate_exported/output';
+import { integrationNameField, statusFilterFields } from './candidate_exported/routing';
 import { processCandidateExportHook } from './candidate_exported/steps';
 import {
   listRecentExports,
@@ -22,7 +23,8 @@ export default defineTrigger({
   },
   operation: {
     type: 'hook',
-    inputFields: [setupInstructionsField],
+    // The setup box follows the integration name, which changes it (altersDynamicFields).
+    inputFields: [integrationNameField, setupInstructionsField, ...statusFilterFields],
     // The bundle holds the signing secret, the signature and the candidate's export:
     // no error may carry it into the task history (see private-errors).
     perform: withPrivateErrors(processCandidateExportHook),

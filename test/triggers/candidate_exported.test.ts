@@ -9,6 +9,10 @@ import {
   candidateExportedOutputFields,
 } from '../../src/triggers/candidate_exported/output';
 import {
+  integrationNameField,
+  statusFilterFields,
+} from '../../src/triggers/candidate_exported/routing';
+import {
   candidateExportedItemSchema,
   processCandidateExportHook,
   type CandidateExportedItem,
@@ -89,7 +93,7 @@ describe('the trigger definition', () => {
       performList: expect.any(Function),
       performSubscribe: expect.any(Function),
       performUnsubscribe: expect.any(Function),
-      inputFields: [setupInstructionsField],
+      inputFields: [integrationNameField, setupInstructionsField, ...statusFilterFields],
     });
     expect(app.triggers?.candidate_exported).toBe(candidateExported);
   });

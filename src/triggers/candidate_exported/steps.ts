@@ -8,6 +8,7 @@ import { z as zod } from 'zod';
 
 import {
   candidateExportItemSchema,
+  exportMatchesFilter,
   JAZZHR_EVENT,
   JAZZHR_HEADER,
   headerReader,
@@ -15,8 +16,10 @@ import {
   parseCandidateExport,
   verifySignature,
   CandidateExportParseError,
+  type PositionFilter,
 } from '../../webhook';
 import { candidateExportApplicantId, candidateExportResumeFile } from './hydrators';
+import { describeFilter, positionFilterOf, statusCategoriesOf } from './routing';
 
 export const candidateExportedItemSchema = candidateExportItemSchema.extend({
   /** The REST applicant id (`prospect_…`): a pointer Zapier resolves when a later step uses it. */
@@ -127,14 +130,33 @@ export async function claimExportOnce(
   }
 }
 
-/** Step 6 (shared with performList): parse and normalise, and attach the lazy fields. Throws CandidateExportParseError. */
-export function toTriggerItem(z: ZObject, incoming: IncomingExport): CandidateExportedItem {
-  const item = normaliseExport(parseCandidateExport(incoming.rawBody), {
+/** An export whose candidate has no job the Zap's filters want. */
+export interface UnwantedExport {
+  unwanted: string;
+}
+
+/**
+ * Step 6 (shared with performList): parse, apply the Zap's status and job filters, normalise,
+ * and attach the lazy fields. Throws CandidateExportParseError.
+ */
+export function toTriggerItem(
+  z: ZObject,
+  incoming: IncomingExport,
+  filter: PositionFilter = {},
+): CandidateExportedItem | UnwantedExport {
+  const payload = parseCandidateExport(incoming.rawBody);
+  if (!exportMatchesFilter(payload, filter)) {
+    return {
+      unwanted: `none of the candidate's jobs matches ${describeFilter(filter)} (their status categories: ${statusCategoriesOf(payload)})`,
+    };
+  }
+  const item = normaliseExport(payload, {
     uuid: incoming.uuid,
     exportContext: incoming.exportContext,
     link: incoming.link,
     rawBody: incoming.rawBody,
     receivedAt: incoming.receivedAt,
+    filter,
   });
   return {
     ...item,
@@ -176,7 +198,14 @@ export async function processCandidateExportHook(
     }
   }
   try {
-    return [toTriggerItem(z, incoming)];
+    const result = toTriggerItem(z, incoming, positionFilterOf(bundle.inputData));
+    if ('unwanted' in result) {
+      log(
+        `Candidate Exported: ignored export ${incoming.uuid ?? '(no UUID)'} because ${result.unwanted}.`,
+      );
+      return [];
+    }
+    return [result];
   } catch (error) {
     if (!(error instanceof CandidateExportParseError)) throw error;
     // Signed by the relay, so genuinely from JazzHR: halting shows the user why this export did not run.

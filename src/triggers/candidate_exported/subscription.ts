@@ -4,14 +4,17 @@
  */
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
+import { channelIngestUrl, EXPORTS_MAX_LIMIT } from '../../relay/protocol';
 import { relayClient } from '../../relay-client';
 import {
   CandidateExportParseError,
   headerReader,
+  isEmptyFilter,
   JAZZHR_EVENT,
   JAZZHR_HEADER,
 } from '../../webhook';
 import { CANDIDATE_EXPORTED_SAMPLE } from './output';
+import { describeFilter, exportRouting, integrationChannel } from './routing';
 import { toTriggerItem, type CandidateExportedItem, type SubscribeData } from './steps';
 
 export async function subscribeToExports(z: ZObject, bundle: Bundle): Promise<SubscribeData> {
@@ -23,9 +26,10 @@ export async function subscribeToExports(z: ZObject, bundle: Bundle): Promise<Su
       400,
     );
   }
+  const { channel } = exportRouting(z, bundle);
   const relay = relayClient(z, bundle);
   const connection = await relay.ensureConnection();
-  const subscription = await relay.subscribe(connection.id, targetUrl);
+  const subscription = await relay.subscribe(connection.id, targetUrl, channel);
   return {
     id: subscription.id,
     connection_id: subscription.connection_id,
@@ -56,32 +60,46 @@ export async function listRecentExports(
   z: ZObject,
   bundle: Bundle,
 ): Promise<CandidateExportedItem[]> {
+  const { channel, filter } = exportRouting(z, bundle);
   const relay = relayClient(z, bundle);
   const connection = await relay.ensureConnection();
   const limit =
     bundle.meta?.limit && bundle.meta.limit > 0 ? bundle.meta.limit : DEFAULT_LIST_LIMIT;
-  const stored = await relay.listExports(connection.id, limit);
+  // Filters may skip most exports: look through as many as the relay lists to find `limit`.
+  const fetchLimit = isEmptyFilter(filter) ? limit : EXPORTS_MAX_LIMIT;
+  const stored = await relay.listExports(connection.id, fetchLimit, channel);
 
   const items: CandidateExportedItem[] = [];
+  let unwanted = 0;
   for (const record of stored) {
+    if (items.length >= limit) break;
     const header = headerReader(record.headers as Record<string, string | undefined>);
     const event = header(JAZZHR_HEADER.event) ?? record.event;
     if (event.toUpperCase() !== JAZZHR_EVENT.candidateExport) continue;
     try {
-      items.push(
-        toTriggerItem(z, {
+      const result = toTriggerItem(
+        z,
+        {
           event,
           uuid: header(JAZZHR_HEADER.uuid) || record.uuid || undefined,
           exportContext: header(JAZZHR_HEADER.exportContext) || undefined,
           link: header(JAZZHR_HEADER.link) || undefined,
           rawBody: record.body,
           receivedAt: record.received_at,
-        }),
+        },
+        filter,
       );
+      if ('unwanted' in result) unwanted += 1;
+      else items.push(result);
     } catch (error) {
       if (!(error instanceof CandidateExportParseError)) throw error;
       z.console.log(`Candidate Exported: skipped stored export ${record.uuid}: ${error.message}`);
     }
+  }
+  if (unwanted > 0) {
+    z.console.log(
+      `Candidate Exported: skipped ${unwanted} stored export(s) in which none of the candidate's jobs matches ${describeFilter(filter)}.`,
+    );
   }
   return items.length > 0 ? items : [CANDIDATE_EXPORTED_SAMPLE];
 }
@@ -90,8 +108,16 @@ export async function listRecentExports(
 export async function setupInstructionsField(z: ZObject, bundle: Bundle) {
   let helpText: string;
   try {
+    const { integrationName, channel } = integrationChannel(z, bundle);
     const connection = await relayClient(z, bundle).ensureConnection();
-    helpText = setupInstructions(connection.ingest_url, connection.secret);
+    helpText =
+      integrationName === undefined || channel === undefined
+        ? setupInstructions(connection.ingest_url, connection.secret)
+        : namedIntegrationInstructions(
+            integrationName,
+            channelIngestUrl(connection.ingest_url, channel),
+            connection.secret,
+          );
   } catch (error) {
     helpText = `**JazzHR cannot be connected to this Zap yet.** ${error instanceof Error ? readableMessage(error) : 'The relay could not be reached.'}`;
   }
@@ -110,6 +136,33 @@ export function setupInstructions(ingestUrl: string, secret: string): string {
     '6. Export a candidate (on the candidate’s profile, **Export** → choose this integration), or add a **Workflow Helper** to a workflow step so candidates are exported automatically when they reach it.',
     '7. Come back here and test the trigger: the export appears within a few seconds.',
   ].join('\n');
+}
+
+/** For a Zap that takes only the candidates sent to one named JazzHR integration. */
+export function namedIntegrationInstructions(
+  integrationName: string,
+  ingestUrl: string,
+  secret: string,
+): string {
+  const name = markdownText(integrationName);
+  return [
+    `**In JazzHR, add a Candidate Export Integration named “${name}” with this URL and this Secret Key.** Only candidates sent to that integration start this Zap.`,
+    '',
+    `- URL: \`${ingestUrl}\``,
+    `- Secret Key: \`${secret}\``,
+    '',
+    '1. In JazzHR, open **Settings → Integrations → Candidate Export Integrations** and click **Add Integration**.',
+    `2. Name it **${name}**, paste the URL and the Secret Key above, and save. JazzHR sends a VERIFY event to the URL and keeps the integration once it is answered.`,
+    `3. To send candidates automatically, add a **Workflow Helper** to a workflow step: **Send to ${name}**. To send one by hand, on the candidate’s profile choose **Export** → **${name}**.`,
+    '4. Come back here and test the trigger: the export appears within a few seconds.',
+    '',
+    'Every named integration of this JazzHR account uses the same Secret Key; each has its own URL.',
+  ].join('\n');
+}
+
+/** The name as the user typed it, without characters that Markdown would read as formatting. */
+function markdownText(text: string): string {
+  return text.replace(/[\\`*_[\]<>#|]/g, (character) => `\\${character}`);
 }
 
 /** Zapier errors carry JSON in their message; the user-facing text is inside. */
