@@ -55,7 +55,10 @@ function hookOperation(operation: typeof candidateExportedTrigger.operation) {
     performList: operationFunction(operation.performList, 'performList'),
     performSubscribe: operationFunction(operation.performSubscribe, 'performSubscribe'),
     performUnsubscribe: operationFunction(operation.performUnsubscribe, 'performUnsubscribe'),
-    setupField: operationFunction(operation.inputFields?.[0], 'setup field'),
+    setupField: operationFunction(
+      operation.inputFields?.find((field) => typeof field === 'function'),
+      'setup field',
+    ),
   };
 }
 
