@@ -2,7 +2,7 @@ import nock from 'nock';
 import { createAppTester } from 'zapier-platform-core';
 
 import app from '../../index';
-import { RELAY_ACCESS_TOKEN_ENV, RELAY_URL_ENV } from '../../src/relay-client';
+import { RELAY_URL_ENV } from '../../src/relay-client';
 import candidateExported from '../../src/triggers/candidate_exported';
 import {
   CANDIDATE_EXPORTED_SAMPLE,
@@ -28,53 +28,24 @@ import officialTemplate from '../fixtures/candidate-export.official-template.jso
 import { API_KEY, errorTexts, failureOf, userMessage } from '../support/jazzhr';
 import {
   CANDIDATE_PII,
+  CONNECTION,
   deliveryBundle,
   EXPORT_UUID,
   PREVIOUS_SECRET,
   REAL_BODY,
+  RELAY,
   SUBSCRIPTION,
+  TARGET_URL,
+  useRelayStandIn,
 } from './candidate_exported/deliveries';
 
 const appTester = createAppTester(app);
-const RELAY = 'https://relay.example.test';
-const CONNECTION = {
-  id: SUBSCRIPTION.connection_id,
-  ingest_url: `${RELAY}/hooks/jazzhr/${SUBSCRIPTION.connection_id}`,
-  secret: 'jazzhr-secret-key-b7c1e4f09a2d6e8c3f5a1b0d',
-  previous_secret_expires_at: null,
-};
-const TARGET_URL = 'https://hooks.zapier.com/hooks/standard/1234/abcd/';
 
 async function perform(bundle: ReturnType<typeof deliveryBundle>) {
   return (await appTester(processCandidateExportHook, bundle)) as CandidateExportedItem[];
 }
 
-/** z.console.log goes through console.log under appTester; these are its lines. */
-let logLines: string[];
-let logSpy: jest.SpyInstance;
-
-const savedEnv = { url: process.env[RELAY_URL_ENV], token: process.env[RELAY_ACCESS_TOKEN_ENV] };
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => {
-  process.env[RELAY_URL_ENV] = RELAY;
-  delete process.env[RELAY_ACCESS_TOKEN_ENV];
-  logLines = [];
-  logSpy = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-    logLines.push(args.map(String).join(' '));
-  });
-});
-afterEach(() => {
-  logSpy.mockRestore();
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => {
-  nock.enableNetConnect();
-  if (savedEnv.url === undefined) delete process.env[RELAY_URL_ENV];
-  else process.env[RELAY_URL_ENV] = savedEnv.url;
-  if (savedEnv.token !== undefined) process.env[RELAY_ACCESS_TOKEN_ENV] = savedEnv.token;
-});
+const logLines = useRelayStandIn();
 
 /** What a dehydrated pointer asks Zapier to run later. */
 function pointer(value: string | null): { method: string; bundle: Record<string, unknown> } {

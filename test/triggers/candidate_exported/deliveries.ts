@@ -1,7 +1,8 @@
 /** Signed Candidate Export deliveries as Zapier hands them to the hook's perform. */
 import exportBody from '../../../src/samples/candidate-export.body.json';
 import { signBody } from '../../../src/webhook';
-import { API_KEY } from '../../support/jazzhr';
+import { RELAY_ACCESS_TOKEN_ENV, RELAY_URL_ENV } from '../../../src/relay-client';
+import { API_KEY, expectEveryMockUsed } from '../../support/jazzhr';
 
 export const SUBSCRIPTION = {
   id: 'sub_Zt4Yq8Wn2Kp6Vr1Lm3Xc',
@@ -85,4 +86,40 @@ function safeParse(body: string): unknown {
   } catch {
     return {};
   }
+}
+
+export const RELAY = 'https://relay.example.test';
+export const CONNECTION = {
+  id: SUBSCRIPTION.connection_id,
+  ingest_url: `${RELAY}/hooks/jazzhr/${SUBSCRIPTION.connection_id}`,
+  secret: 'jazzhr-secret-key-b7c1e4f09a2d6e8c3f5a1b0d',
+  previous_secret_expires_at: null,
+};
+export const TARGET_URL = 'https://hooks.zapier.com/hooks/standard/1234/abcd/';
+
+/**
+ * For a test file that talks to the relay through nock at RELAY: points the app at it, with no
+ * access token, requires every interceptor to be used, and returns the lines z.console.log
+ * wrote in the current test (it goes through console.log under appTester).
+ */
+export function useRelayStandIn(): string[] {
+  const logLines: string[] = [];
+  let logSpy: jest.SpyInstance | undefined;
+  const saved = { url: process.env[RELAY_URL_ENV], token: process.env[RELAY_ACCESS_TOKEN_ENV] };
+  expectEveryMockUsed();
+  beforeEach(() => {
+    process.env[RELAY_URL_ENV] = RELAY;
+    delete process.env[RELAY_ACCESS_TOKEN_ENV];
+    logLines.length = 0;
+    logSpy = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      logLines.push(args.map(String).join(' '));
+    });
+  });
+  afterEach(() => logSpy?.mockRestore());
+  afterAll(() => {
+    if (saved.url === undefined) delete process.env[RELAY_URL_ENV];
+    else process.env[RELAY_URL_ENV] = saved.url;
+    if (saved.token !== undefined) process.env[RELAY_ACCESS_TOKEN_ENV] = saved.token;
+  });
+  return logLines;
 }

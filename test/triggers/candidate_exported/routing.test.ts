@@ -3,7 +3,6 @@ import nock from 'nock';
 import { createAppTester } from 'zapier-platform-core';
 
 import app from '../../../index';
-import { RELAY_ACCESS_TOKEN_ENV, RELAY_URL_ENV } from '../../../src/relay-client';
 import { CANDIDATE_EXPORTED_SAMPLE } from '../../../src/triggers/candidate_exported/output';
 import {
   processCandidateExportHook,
@@ -16,38 +15,21 @@ import {
 } from '../../../src/triggers/candidate_exported/subscription';
 import { STATUS_CATEGORIES } from '../../../src/webhook';
 import { exportBodyIn, exportWithJobs, STATUS_BY_CATEGORY } from '../../fixtures/exports/statuses';
-import { API_KEY, expectEveryMockUsed, failureOf, userMessage } from '../../support/jazzhr';
-import { CANDIDATE_PII, deliveryBundle, SUBSCRIPTION } from './deliveries';
+import { API_KEY, failureOf, userMessage } from '../../support/jazzhr';
+import {
+  CANDIDATE_PII,
+  CONNECTION,
+  deliveryBundle,
+  RELAY,
+  SUBSCRIPTION,
+  TARGET_URL,
+  useRelayStandIn,
+} from './deliveries';
 
 const appTester = createAppTester(app);
-const RELAY = 'https://relay.example.test';
-const CONNECTION = {
-  id: SUBSCRIPTION.connection_id,
-  ingest_url: `${RELAY}/hooks/jazzhr/${SUBSCRIPTION.connection_id}`,
-  secret: 'jazzhr-secret-key-b7c1e4f09a2d6e8c3f5a1b0d',
-  previous_secret_expires_at: null,
-};
-const TARGET_URL = 'https://hooks.zapier.com/hooks/standard/1234/abcd/';
 const PAYROLL = { integration_name: 'Zapier – Payroll' };
 
-expectEveryMockUsed();
-let logLines: string[];
-let logSpy: jest.SpyInstance;
-const savedEnv = { url: process.env[RELAY_URL_ENV], token: process.env[RELAY_ACCESS_TOKEN_ENV] };
-beforeEach(() => {
-  process.env[RELAY_URL_ENV] = RELAY;
-  delete process.env[RELAY_ACCESS_TOKEN_ENV];
-  logLines = [];
-  logSpy = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-    logLines.push(args.map(String).join(' '));
-  });
-});
-afterEach(() => logSpy.mockRestore());
-afterAll(() => {
-  if (savedEnv.url === undefined) delete process.env[RELAY_URL_ENV];
-  else process.env[RELAY_URL_ENV] = savedEnv.url;
-  if (savedEnv.token !== undefined) process.env[RELAY_ACCESS_TOKEN_ENV] = savedEnv.token;
-});
+const logLines = useRelayStandIn();
 
 const perform = (body: string, inputData: Record<string, string>) =>
   appTester(processCandidateExportHook, {
