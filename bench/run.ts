@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 import { coldStart } from './figures/cold-start';
+import { lookupCost } from './figures/lookup-cost';
 import { pollCost } from './figures/poll-cost';
 import { relayThroughput } from './figures/relay-throughput';
 import { webhookOverhead } from './figures/webhook-overhead';
@@ -13,7 +14,7 @@ import { fromRoot } from './lib/paths';
 import { markdownTable, notMeasured, writeResults, type Row } from './lib/results';
 
 /**
- * `npm run bench [-- --quick] [-- --only=poll,webhook,cold,relay]`
+ * `npm run bench [-- --quick] [-- --only=poll,lookup,webhook,cold,relay]`
  * Prints a Markdown table of every figure next to its baseline from this same run, and writes
  * them to bench/results.json (a full run of everything) or .tmp/bench-results.json (otherwise).
  * Figures are reported, never asserted: the bench does not fail on a number.
@@ -21,6 +22,7 @@ import { markdownTable, notMeasured, writeResults, type Row } from './lib/result
 
 const FIGURES = {
   poll: { title: 'poll cost', run: () => pollCost() },
+  lookup: { title: 'lookup cost', run: () => lookupCost() },
   webhook: { title: 'webhook overhead', run: (quick: boolean) => webhookOverhead({ quick }) },
   cold: { title: 'cold start', run: (quick: boolean) => coldStart({ quick }) },
   relay: { title: 'relay throughput', run: (quick: boolean) => relayThroughput({ quick }) },

@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A JazzHR API stand-in on loopback: the list and detail endpoints the polling triggers and
- * the relay's key check call, 100 records each, JazzHR's habits kept (filters as path
- * segments, /page/N with 100 a page, a one-record list sent as a bare object, every scalar a
- * string), and a count of every request it answers, which is what the poll-cost figure reads.
+ * the relay's key check call, 100 records each, and POST /applicants, JazzHR's habits kept
+ * (filters as path segments, the name filter a loose substring match, /page/N with 100 a page,
+ * a one-record list sent as a bare object, every scalar a string), lists newest first unless
+ * told otherwise, and a count of every request it answers, which is what the figures read.
  */
 
 export const STANDIN_API_KEY = 'bench-standin-api-key';
@@ -142,6 +143,21 @@ class Account {
     for (let i = 0; i < count; i++) this.addOne(--this.newest, 'start');
   }
 
+  /** Emails of applicants added by name (addPerson or POST /applicants), by id. */
+  private readonly emails = new Map<string, string>();
+
+  /** Adds an applicant with this name and email, newer than every other; returns its id. */
+  addPerson(firstName: string, lastName: string, email: string): string {
+    const applicant = {
+      ...this.applicant(--this.newest),
+      first_name: firstName,
+      last_name: lastName,
+    };
+    this.applicants.unshift(applicant);
+    this.emails.set(applicant.id, email);
+    return applicant.id;
+  }
+
   applicantDetail(summary: JazzRecord): Record<string, unknown> {
     const first = String(summary.first_name);
     const last = String(summary.last_name);
@@ -149,7 +165,9 @@ class Account {
     const [city, state] = pick(CITIES, Math.max(index, 0));
     return {
       ...summary,
-      email: `${first}.${last}.${summary.id.slice(-6)}@example.com`.toLowerCase(),
+      email:
+        this.emails.get(summary.id) ??
+        `${first}.${last}.${summary.id.slice(-6)}@example.com`.toLowerCase(),
       address: '5000 Forbes Ave',
       location: `${city}, ${state}`,
       phone: summary.prospect_phone,
@@ -202,6 +220,8 @@ class Account {
   }
 }
 
+export type ListOrder = 'newest_first' | 'oldest_first';
+
 export interface JazzhrStandin {
   /** Base URL to put in JAZZHR_API_URL (ends in /v1). */
   apiUrl: string;
@@ -209,9 +229,13 @@ export interface JazzhrStandin {
   counts(): Record<string, number>;
   total(): number;
   resetCounts(): void;
-  /** Starts over with `records` records in each polled resource. */
+  /** Starts over with `records` records in each polled resource, every list newest first. */
   resetData(records?: number): void;
+  /** Lists this resource in the given order from now on (JazzHR documents none for activities). */
+  setOrder(resource: string, order: ListOrder): void;
   addNew(count: number): void;
+  /** Adds an applicant with this name and email, newer than every other; returns its id. */
+  addPerson(firstName: string, lastName: string, email: string): string;
   close(): Promise<void>;
 }
 
@@ -227,14 +251,34 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 /** JazzHR's quirk: a list of exactly one record is sent as the bare record. */
 const quirkyList = (records: unknown[]): unknown => (records.length === 1 ? records[0] : records);
 
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** JazzHR's name filter: each word of it is part of the first or the last name ("Ann Lee" finds "Joann Leeds"). */
+function looseNameMatch(record: JazzRecord, filter: string): boolean {
+  const names = [record.first_name, record.last_name].map((name) => String(name).toLowerCase());
+  return filter
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => names.some((name) => name.includes(word)));
+}
+
 export async function startJazzhrStandin(records = 100): Promise<JazzhrStandin> {
   let account = new Account(records);
+  let orders: Record<string, ListOrder> = {};
   let counts: Record<string, number> = {};
   const count = (key: string) => {
     counts[key] = (counts[key] ?? 0) + 1;
   };
 
-  const handle = (request: IncomingMessage, response: ServerResponse): void => {
+  const handle = (request: IncomingMessage, response: ServerResponse, body: string): void => {
     const url = new URL(request.url ?? '/', 'http://standin');
     const segments = url.pathname
       .split('/')
@@ -243,6 +287,20 @@ export async function startJazzhrStandin(records = 100): Promise<JazzhrStandin> 
     if (segments[0] === 'v1') segments.shift();
     const [resourceName, ...rest] = segments;
     const method = request.method ?? 'GET';
+    if (method === 'POST' && resourceName === 'applicants' && rest.length === 0) {
+      count('POST /applicants');
+      const fields = parseJson(body);
+      if (fields?.apikey !== STANDIN_API_KEY) send(response, 200, { _error: 'Invalid API key' });
+      else {
+        const id = account.addPerson(
+          String(fields.first_name ?? ''),
+          String(fields.last_name ?? ''),
+          String(fields.email ?? ''),
+        );
+        send(response, 200, { prospect_id: id });
+      }
+      return;
+    }
     if (url.searchParams.get('apikey') !== STANDIN_API_KEY && method === 'GET') {
       count(`${method} rejected key`);
       send(response, 401, { error: 'Invalid API key' });
@@ -264,19 +322,22 @@ export async function startJazzhrStandin(records = 100): Promise<JazzhrStandin> 
     }
     count(`GET /${resourceName} (list)`);
     let page = 1;
-    let listed = resource.records;
+    let listed =
+      orders[resourceName!] === 'oldest_first' ? [...resource.records].reverse() : resource.records;
     for (let i = 0; i + 1 < rest.length; i += 2) {
       const key = rest[i]!;
       const value = rest[i + 1]!;
       if (key === 'page') page = Math.max(1, Number(value) || 1);
+      else if (key === 'name') listed = listed.filter((record) => looseNameMatch(record, value));
       else listed = listed.filter((record) => !(key in record) || String(record[key]) === value);
     }
     send(response, 200, quirkyList(listed.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)));
   };
 
   const server: Server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => handle(request, response));
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => handle(request, response, Buffer.concat(chunks).toString('utf8')));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -290,8 +351,13 @@ export async function startJazzhrStandin(records = 100): Promise<JazzhrStandin> 
     },
     resetData: (size = records) => {
       account = new Account(size);
+      orders = {};
+    },
+    setOrder: (resource, order) => {
+      orders[resource] = order;
     },
     addNew: (n) => account.addNew(n),
+    addPerson: (first, last, email) => account.addPerson(first, last, email),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

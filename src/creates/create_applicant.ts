@@ -51,8 +51,10 @@ const inputFields = [
       { value: CREATE_ANYWAY, sample: CREATE_ANYWAY, label: 'Create a new applicant anyway' },
     ],
     helpText:
-      `JazzHR cannot search by email, so this looks through applicants with the same first and last name ` +
-      `(up to ${NAME_LOOKUP_MAX_PAGES * PAGE_SIZE}, the ${NAME_LOOKUP_MAX_DETAILS} newest read in full) and compares emails. ` +
+      `JazzHR cannot search by email, so this lists applicants by name and compares emails. It costs one JazzHR request ` +
+      `(two past ${PAGE_SIZE} similar names), plus one for each applicant whose first and last name equal these, case and accents aside ` +
+      `(the ${NAME_LOOKUP_MAX_DETAILS} newest at most). It cannot see an existing applicant whose name is spelled differently in JazzHR ` +
+      `(a nickname, a changed surname, a typo), nor one beyond the ${NAME_LOOKUP_MAX_PAGES * PAGE_SIZE} newest that JazzHR's name filter lists. ` +
       'An existing applicant is returned unchanged: the details and resume entered here are not applied. ' +
       'This check also keeps a replayed step from adding the applicant twice; "Create anyway" skips it.',
   },

@@ -4,10 +4,12 @@
  * details of a capped number of them, newest first, and compares emails.
  *
  * Bounds, and why: JazzHR allows about 80 requests a minute per account and Zapier gives a step
- * 30 seconds. A name-narrowed lookup reads at most 2 list pages (200 people sharing the name:
- * JazzHR's name filter is loose, "Ann Lee" also returns "Joann Leeds") and 10 details: 12
- * requests. Without a name only the newest 25 applicants can be checked (1 list page, 25
- * details), so an email-only lookup misses anyone older.
+ * 30 seconds. JazzHR's name filter is a loose substring match ("Ann Lee" also returns "Joann
+ * Leeds"), so a name-narrowed lookup reads the details only of applicants whose first and last
+ * name equal the ones given (case, accents and spacing aside): 1 list request and one detail per
+ * true namesake, at most 2 list pages and 10 details. Without a name only the newest 25
+ * applicants can be checked (1 list page, 25 details), so an email-only lookup misses anyone
+ * older.
  */
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
@@ -28,28 +30,34 @@ export interface ApplicantEmailQuery {
 
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
+/** A name part as compared: case, accents, width and runs of spaces do not matter. */
 const normaliseName = (name: string): string =>
-  name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+  name.normalize('NFKD').replace(/\p{M}/gu, '').trim().replace(/\s+/g, ' ').toLowerCase();
 
 /** `prospect_20160512184407_…` carries its creation time; ids without one sort last. */
 const creationStamp = (id: string): string => /_(\d{14})_/.exec(id)?.[1] ?? '';
 
-/** Exact first+last name matches first, then newest (by id timestamp, then apply date). */
-function rankCandidates(
+/**
+ * The listed applicants whose name equals the one asked for (each part given must match, so a
+ * last name alone matches every first name), newest first (id timestamp, then apply date).
+ */
+function trueNamesakes(
   candidates: ApplicantSummary[],
   firstName: string,
   lastName: string,
 ): ApplicantSummary[] {
-  const wanted = normaliseName(`${firstName} ${lastName}`);
-  const exact = (candidate: ApplicantSummary) =>
-    wanted !== '' && normaliseName(`${candidate.first_name} ${candidate.last_name}`) === wanted;
-  return [...candidates].sort((a, b) => {
-    const byName = Number(exact(b)) - Number(exact(a));
-    if (byName !== 0) return byName;
-    const byStamp = creationStamp(b.id).localeCompare(creationStamp(a.id));
-    if (byStamp !== 0) return byStamp;
-    return b.apply_date.localeCompare(a.apply_date);
-  });
+  const [first, last] = [normaliseName(firstName), normaliseName(lastName)];
+  const sameName = (candidate: ApplicantSummary) =>
+    (first === '' || normaliseName(candidate.first_name) === first) &&
+    (last === '' || normaliseName(candidate.last_name) === last);
+  return candidates.filter(sameName).sort(newestFirst);
+}
+
+function newestFirst(a: ApplicantSummary, b: ApplicantSummary): number {
+  return (
+    creationStamp(b.id).localeCompare(creationStamp(a.id)) ||
+    b.apply_date.localeCompare(a.apply_date)
+  );
 }
 
 /**
@@ -78,7 +86,10 @@ export async function findApplicantByEmail(
     maxPages: name ? NAME_LOOKUP_MAX_PAGES : Math.ceil(maxDetails / PAGE_SIZE),
   });
 
-  for (const candidate of rankCandidates(candidates, firstName, lastName).slice(0, maxDetails)) {
+  const ranked = name
+    ? trueNamesakes(candidates, firstName, lastName)
+    : [...candidates].sort(newestFirst);
+  for (const candidate of ranked.slice(0, maxDetails)) {
     let detail: ApplicantDetail;
     try {
       detail = await client.get('applicants', candidate.id, ApplicantDetail);

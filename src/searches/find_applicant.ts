@@ -28,14 +28,17 @@ const inputFields = [
     key: 'email',
     label: 'Email',
     helpText:
-      `JazzHR cannot search by email, so this checks applicants one by one. With First and Last Name it ` +
-      `checks the ${NAME_LOOKUP_MAX_DETAILS} newest of up to ${NAME_LOOKUP_MAX_PAGES * PAGE_SIZE} people with that name; ` +
-      `with the email alone only the ${EMAIL_ONLY_MAX_DETAILS} newest applicants, so older ones are not found.`,
+      `JazzHR cannot search by email, so this checks applicants one by one. With First and Last Name it lists people ` +
+      `with that name (one JazzHR request per ${PAGE_SIZE}, up to ${NAME_LOOKUP_MAX_PAGES * PAGE_SIZE} of them) and reads only those whose first and last name ` +
+      `equal these, case and accents aside (one request each, the ${NAME_LOOKUP_MAX_DETAILS} newest at most): someone whose name is spelled ` +
+      `differently in JazzHR is not found. With the email alone only the ${EMAIL_ONLY_MAX_DETAILS} newest applicants are checked ` +
+      `(one request each), so older ones are not found.`,
   },
   {
     key: 'first_name',
     label: 'First Name',
-    helpText: 'Strongly recommended with Email: it lets the search reach older applicants.',
+    helpText:
+      'Strongly recommended with Email: it lets the search reach older applicants. Enter it as JazzHR has it.',
   },
   { key: 'last_name', label: 'Last Name', helpText: 'Strongly recommended with Email.' },
   {

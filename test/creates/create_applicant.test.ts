@@ -122,6 +122,50 @@ describe('create_applicant', () => {
     expect(result).toMatchObject({ id: GRACE, outcome: 'created' });
   });
 
+  describe('request cost of the duplicate check', () => {
+    // JazzHR's name filter matches substrings of either name: these come back for "Grace Hopper".
+    const looseNamesakes = [
+      ['Graceanne', 'Hopper'],
+      ['Grace', 'Hoppers'],
+      ['Ana Grace', 'Hopper'],
+      ['Grace', 'Grasshopper'],
+      ['Gracelyn', 'Hopperton'],
+    ].map(([first, last], index) =>
+      applicantSummary(prospectId(`2024060${index + 1}000000`, 'LOOSELOOSELOOSE0'), first!, last!),
+    );
+
+    it('creates a brand-new applicant among five loose namesakes in 3 requests: list, POST, read-back', async () => {
+      // No detail is mocked for the loose namesakes: reading one would be a stray request.
+      nameLookup(1, looseNamesakes);
+      const posts = recordPosts('/v1/applicants', [{ prospect_id: GRACE }]);
+      detailRead(GRACE, DETAIL);
+      const result = await runCreate('create_applicant', INPUT);
+      expect(posts).toHaveLength(1);
+      expect(result).toMatchObject({ id: GRACE, outcome: 'created' });
+    });
+
+    it('answers a replayed step in 2 requests, the list and one detail, and posts nothing', async () => {
+      nameLookup(1, [...looseNamesakes, applicantSummary(GRACE, ' GRACE ', 'hopper')]);
+      detailRead(GRACE, applicantDetail({ email: 'grace.hopper@example.com' }));
+      const posts = recordPosts('/v1/applicants', []);
+      const result = await runCreate('create_applicant', INPUT);
+      expect(posts).toEqual([]);
+      expect(result).toMatchObject({ id: GRACE, outcome: 'existing' });
+    });
+
+    it('says in the help text what the check costs and what it cannot see', () => {
+      const onDuplicate = (
+        app.creates.create_applicant.operation.inputFields as { key: string; helpText?: string }[]
+      ).find((field) => field.key === 'on_duplicate');
+      expect(onDuplicate?.helpText).toMatch(
+        /costs one JazzHR request .*plus one for each applicant whose first and last name equal these/,
+      );
+      expect(onDuplicate?.helpText).toMatch(
+        /cannot see an existing applicant whose name is spelled differently/,
+      );
+    });
+  });
+
   it('finds an existing applicant on the second page of namesakes', async () => {
     nameLookup(
       1,

@@ -62,6 +62,35 @@ describe('findApplicantByEmail with a name', () => {
     expect(found?.email).toBe(' Jane.Doe@Example.com ');
   });
 
+  it('reads no detail when no listed applicant has exactly that first and last name', async () => {
+    // What JazzHR's loose name filter returns for "Ann Lee": no detail mock, so a read is a stray.
+    listPage('/v1/applicants/name/Ann%20Lee', 1, [
+      applicantSummary(prospectId('20240601080000', 'JOANNLEEDS000000'), 'Joann', 'Leeds'),
+      applicantSummary(prospectId('20240602080000', 'ANNIELEE00000000'), 'Annie', 'Lee'),
+      applicantSummary(prospectId('20240603080000', 'ANNLEEDS00000000'), 'Ann', 'Leeds'),
+      applicantSummary(prospectId('20240604080000', 'ANNALEE000000000'), 'Anna', 'Lee'),
+      applicantSummary(prospectId('20240605080000', 'LEEANN0000000000'), 'Lee', 'Ann'),
+    ]);
+    await expect(
+      lookup({ email: 'ann.lee@example.com', firstName: 'Ann', lastName: 'Lee' }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('compares names without regard to case, accents or extra spaces', async () => {
+    const chloe = prospectId('20240601080000', 'CHLOEMULLER00000');
+    listPage('/v1/applicants/name/Chlo%C3%A9%20M%C3%BCller', 1, [
+      applicantSummary(chloe, ' CHLOE ', 'Muller'),
+      applicantSummary(prospectId('20240602080000', 'CHLOEMULLERS0000'), 'Chloé', 'Müllers'),
+    ]);
+    detail(chloe, 'chloe@example.com', 'Chloe', 'Muller');
+    const found = await lookup({
+      email: 'chloe@example.com',
+      firstName: 'Chloé',
+      lastName: 'Müller',
+    });
+    expect(found?.id).toBe(chloe);
+  });
+
   it('reads a one-applicant answer sent as a bare object (the single-record quirk)', async () => {
     listPage(JANE_PATH, 1, applicantSummary(NEW_JANE, 'Jane', 'Doe'));
     detail(NEW_JANE, 'jane.doe@example.com');

@@ -42,8 +42,28 @@ describe('find_applicant definition', () => {
     const email = (
       app.searches.find_applicant.operation.inputFields as { key: string; helpText?: string }[]
     ).find((field) => field.key === 'email');
-    expect(email?.helpText).toMatch(/10 newest of up to 200 people with that name/);
+    expect(email?.helpText).toMatch(/up to 200 of them/);
+    expect(email?.helpText).toMatch(
+      /the 10 newest at most\): someone whose name is spelled differently/,
+    );
     expect(email?.helpText).toMatch(/only the 25 newest applicants/);
+  });
+});
+
+describe('find_applicant by name and email: request cost', () => {
+  it('costs 2 requests, the list and one detail, when one applicant has that name', async () => {
+    get(`${NAME_LIST}/page/1`, [
+      applicantSummary(prospectId('20240601000000', 'LOOSELOOSELOOSE1'), 'Graceanne', 'Hopper'),
+      applicantSummary(prospectId('20240602000000', 'LOOSELOOSELOOSE2'), 'Grace', 'Hoppers'),
+      applicantSummary(GRACE, 'Grace', 'Hopper'),
+    ]);
+    get(`/v1/applicants/${GRACE}`, applicantDetail({ email: 'grace.hopper@example.com' }));
+    const found = await runSearch({
+      email: 'grace.hopper@example.com',
+      first_name: 'Grace',
+      last_name: 'Hopper',
+    });
+    expect(found.map((applicant) => applicant.id)).toEqual([GRACE]);
   });
 });
 
