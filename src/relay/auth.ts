@@ -27,17 +27,12 @@ export class Authenticator {
 
   constructor(private readonly deps: AuthenticatorDeps) {}
 
-  /** The caller's connection: one per API key, created the first time JazzHR accepts the key. */
-  async authenticate(req: IncomingMessage): Promise<Connection> {
-    this.checkAccessToken(req);
-    const apiKey = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (apiKey === undefined) {
-      throw new HttpError(
-        401,
-        'invalid_api_key',
-        'Send your JazzHR API key as "Authorization: Bearer <key>". Find it in JazzHR under Settings → Integrations.',
-      );
-    }
+  /**
+   * POST /v1/connections: the caller's connection, created the first time JazzHR accepts the
+   * key. The only call that creates one.
+   */
+  async connect(req: IncomingMessage): Promise<Connection> {
+    const apiKey = this.presentedKey(req);
     const apiKeyHash = hashApiKey(apiKey);
     const known = await this.deps.store.connectionByKeyHash(apiKeyHash);
     if (known) return known;
@@ -49,6 +44,26 @@ export class Authenticator {
       this.firstUses.set(apiKeyHash, pending);
     }
     return pending;
+  }
+
+  /** The connection of the caller's key; a key without one gets 404, and nothing is created. */
+  async authenticate(req: IncomingMessage): Promise<Connection> {
+    const known = await this.deps.store.connectionByKeyHash(hashApiKey(this.presentedKey(req)));
+    if (known) return known;
+    throw notFound(
+      'This API key has no connection on this relay yet: POST /v1/connections first (in Zapier, reconnect the JazzHR account and turn the Zap off and on).',
+    );
+  }
+
+  private presentedKey(req: IncomingMessage): string {
+    this.checkAccessToken(req);
+    const apiKey = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (apiKey !== undefined) return apiKey;
+    throw new HttpError(
+      401,
+      'invalid_api_key',
+      'Send your JazzHR API key as "Authorization: Bearer <key>". Find it in JazzHR under Settings → Integrations.',
+    );
   }
 
   /** The caller's connection, which must be the one named by `id`. */

@@ -70,8 +70,9 @@ export const RELAY_VARIABLES = {
   port: { name: 'PORT', default: '8080', meaning: 'Port to listen on.', parse: integer(0, 65535) },
   host: {
     name: 'RELAY_HOST',
-    unset: 'all interfaces',
-    meaning: 'Interface to listen on, e.g. 127.0.0.1 for this machine only.',
+    default: '127.0.0.1',
+    meaning:
+      'Interface to listen on. The default takes connections from this machine only (a TLS proxy in front); 0.0.0.0 or :: listens on every interface, as in a container.',
     parse: z.string(),
   },
   database: {

@@ -17,7 +17,7 @@ describe('loadConfig', () => {
   it('runs with nothing set: port 8080, an embedded SQLite file, JazzHR’s API, only Zapier targets', () => {
     expect(loadConfig({})).toEqual({
       port: 8080,
-      host: undefined,
+      host: '127.0.0.1',
       database: { kind: 'sqlite', path: './relay-data/relay.sqlite' },
       publicUrl: undefined,
       accessToken: undefined,

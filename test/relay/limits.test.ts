@@ -73,6 +73,19 @@ describe('relay resource limits', () => {
     expect(logs.filter((line) => line.level === 'error')).toEqual([]);
   });
 
+  it('binds 127.0.0.1 unless RELAY_HOST says otherwise', async () => {
+    const relay = await startRelay(loadConfig({ PORT: '0' }), {
+      store,
+      logger: silentLogger,
+      startWorker: false,
+    });
+    try {
+      expect(relay.server.address()).toMatchObject({ address: '127.0.0.1' });
+    } finally {
+      await relay.close();
+    }
+  });
+
   it('listens with 10 s for headers, 30 s per request, 5 s keep-alive and 1024 connections by default', async () => {
     const relay = await startRelay(
       { ...loadConfig({ PORT: '0', RELAY_HOST: '127.0.0.1' }) },

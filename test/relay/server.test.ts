@@ -678,6 +678,24 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
       expect((await t.api('POST', '/v1/connections')).status).toBe(200);
     });
 
+    it('creates a connection only on POST /v1/connections: any other call with a key that has none gets 404 and creates nothing', async () => {
+      const { id } = await connect();
+      t.jazzhr.received.length = 0;
+      for (const [method, path, json] of [
+        ['GET', `/v1/connections/${id}/exports`],
+        ['GET', `/v1/connections/${id}/deliveries`],
+        ['POST', `/v1/connections/${id}/rotate-secret`],
+        ['POST', '/v1/subscriptions', { connection_id: id, target_url: `${target.url}/x` }],
+        ['DELETE', '/v1/subscriptions/sub_unknown'],
+        ['POST', '/v1/deliveries/dlv_unknown/retry'],
+      ] as const) {
+        const response = await t.api(method, path, { key: OTHER_VALID_API_KEY, json });
+        expect({ path, status: response.status }).toEqual({ path, status: 404 });
+      }
+      expect(t.jazzhr.received).toHaveLength(0);
+      expect(await database.query('SELECT id FROM connections')).toEqual([{ id }]);
+    });
+
     it('keeps every account to its own connection, subscriptions and deliveries', async () => {
       const mine = await connect();
       const theirs = await connect(OTHER_VALID_API_KEY);

@@ -16,7 +16,7 @@ export const connectionRoutes: Route[] = [
     method: 'POST',
     path: '/v1/connections',
     handle: async (ctx, { req, res }) => {
-      sendJson(res, 200, connectionResponse(ctx, await ctx.auth.authenticate(req)));
+      sendJson(res, 200, connectionResponse(ctx, await ctx.auth.connect(req)));
     },
   },
   {
