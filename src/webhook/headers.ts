@@ -54,3 +54,26 @@ function firstValue(raw: string | string[] | undefined): string | undefined {
   const value = Array.isArray(raw) ? raw.find((item) => typeof item === 'string') : raw;
   return typeof value === 'string' ? value.trim() : undefined;
 }
+
+const JAZZHR_LINK_HOSTS = ['jazz.co', 'jazzhr.com'];
+
+/**
+ * The Link header's value when it points to JazzHR: an https URL on jazz.co, jazzhr.com or a
+ * subdomain, alone or as `<url>; rel=…`. The signature does not cover Link, so anything else
+ * could be a sender's lure and is dropped.
+ */
+export function jazzhrLink(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const candidate = (/^<([^>]*)>/.exec(value)?.[1] ?? value).trim();
+  let url: URL;
+  try {
+    url = new URL(candidate);
+  } catch {
+    return undefined;
+  }
+  const host = url.hostname.toLowerCase();
+  const onJazzhr = JAZZHR_LINK_HOSTS.some((name) => host === name || host.endsWith(`.${name}`));
+  return url.protocol === 'https:' && onJazzhr && url.username === '' && url.password === ''
+    ? value
+    : undefined;
+}

@@ -158,6 +158,37 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     );
   });
 
+  it('forwards Link only when it is an https URL on jazz.co, jazzhr.com or their subdomains', async () => {
+    const { id, secret } = await connect();
+    await subscribe(id, '/links/');
+    const links = {
+      'u-app': 'https://app.jazz.co/app/v2/candidate/39011522',
+      'u-bracketed': '<https://jazzhr.com/candidate/1>; rel="alternate"',
+      'u-http': 'http://app.jazz.co/app/v2/candidate/39011522',
+      'u-lookalike': 'https://app.jazz.co.evil.example/phish',
+      'u-foreign': 'https://evil.example/?next=https://app.jazz.co/',
+      'u-credentials': 'https://user:pass@app.jazz.co/x',
+      'u-garbage': 'not a url',
+    };
+    for (const [uuid, link] of Object.entries(links)) {
+      const headers = { ...jazzhrHeaders(EXPORT_BODY, secret, uuid), Link: link };
+      expect((await t.ingest(id, EXPORT_BODY, headers)).status).toBe(200);
+    }
+    expect(await t.drain()).toBe(Object.keys(links).length);
+    const forwarded = Object.fromEntries(
+      target.received.map((request) => [request.headers['x-jazzhr-uuid'], request.headers.link]),
+    );
+    expect(forwarded).toEqual({
+      'u-app': links['u-app'],
+      'u-bracketed': links['u-bracketed'],
+      'u-http': undefined,
+      'u-lookalike': undefined,
+      'u-foreign': undefined,
+      'u-credentials': undefined,
+      'u-garbage': undefined,
+    });
+  });
+
   it('answers VERIFY with 200 only when it is signed with the connection secret', async () => {
     const { id, secret } = await connect();
     const body = '{"data": "JazzHR Verify Event"}';

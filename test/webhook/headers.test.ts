@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 
-import { headerReader, JAZZHR_EVENT, JAZZHR_HEADER, readHeader } from '../../src/webhook/headers';
+import {
+  headerReader,
+  jazzhrLink,
+  JAZZHR_EVENT,
+  JAZZHR_HEADER,
+  readHeader,
+} from '../../src/webhook/headers';
 
 describe('readHeader', () => {
   it('reads a header whatever its case', () => {
@@ -90,5 +96,26 @@ describe('headerReader', () => {
   it('reads nothing from an absent bag', () => {
     expect(headerReader(undefined)(JAZZHR_HEADER.uuid)).toBeUndefined();
     expect(headerReader(null)(JAZZHR_HEADER.link)).toBeUndefined();
+  });
+});
+
+describe('jazzhrLink', () => {
+  it.each([
+    ['https://app.jazz.co/app/v2/candidate/1', true],
+    ['https://JAZZ.CO/x', true],
+    ['https://eu.app.jazzhr.com/x', true],
+    ['<https://app.jazz.co/x>; rel="alternate"', true],
+    ['http://app.jazz.co/x', false],
+    ['https://notjazz.co/x', false],
+    ['https://jazz.co.evil.example/x', false],
+    ['https://a:b@jazz.co/x', false],
+    ['javascript:alert(1)', false],
+    ['', false],
+  ])('%s is forwarded: %s', (value, forwarded) => {
+    expect(jazzhrLink(value)).toBe(forwarded ? value : undefined);
+  });
+
+  it('leaves an absent Link absent', () => {
+    expect(jazzhrLink(undefined)).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import {
   CandidateExportParseError,
   JAZZHR_EVENT,
   JAZZHR_HEADER,
+  jazzhrLink,
   parseCandidateExport,
   readHeader,
   verifySignature,
@@ -172,7 +173,7 @@ function exportHeaders(req: IncomingMessage, event: string, uuid: string): Expor
   const headers: ExportHeaders = { 'x-jazzhr-event': event, 'x-jazzhr-uuid': uuid };
   const exportContext = readHeader(req.headers, JAZZHR_HEADER.exportContext);
   if (exportContext !== undefined) headers['x-jazzhr-export-context'] = exportContext;
-  const link = readHeader(req.headers, JAZZHR_HEADER.link);
+  const link = jazzhrLink(readHeader(req.headers, JAZZHR_HEADER.link));
   if (link !== undefined) headers.link = link;
   return headers;
 }
