@@ -120,6 +120,22 @@ export class Authenticator {
   }
 }
 
+/**
+ * Guards an operator endpoint with a token the operator configured (`variable` names it), given
+ * as "Authorization: Bearer <token>"; compared in constant time.
+ */
+export function requireBearerToken(req: IncomingMessage, expected: string, variable: string): void {
+  const given = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (given !== undefined && sameText(given, expected)) return;
+  throw new HttpError(
+    401,
+    'unauthorized',
+    given === undefined
+      ? `This endpoint needs "Authorization: Bearer <token>" with the relay's ${variable}.`
+      : `The bearer token is wrong for this endpoint; it must equal the relay's ${variable}.`,
+  );
+}
+
 function sameText(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);

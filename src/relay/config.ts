@@ -96,6 +96,13 @@ export const RELAY_VARIABLES = {
       'If set (16+ characters), /v1 calls need X-Relay-Access-Token: only your Zapier app can use the relay.',
     parse: accessToken,
   },
+  metricsToken: {
+    name: 'RELAY_METRICS_TOKEN',
+    unset: 'none (/metrics is open)',
+    meaning:
+      'If set (16+ characters), GET /metrics needs "Authorization: Bearer <token>"; Prometheus sends it with bearer_token.',
+    parse: accessToken,
+  },
   jazzhrApiUrl: {
     name: 'JAZZHR_API_URL',
     default: 'https://api.resumatorapi.com/v1',

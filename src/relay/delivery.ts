@@ -138,7 +138,17 @@ export function describeSendError(error: unknown, timeoutMs: number): string {
   return code ? `could not reach the target (${code})` : 'could not reach the target';
 }
 
+/** One attempt, as recorded; told to listeners such as metrics and operator alerts. */
+export interface RecordedAttempt {
+  delivery: ClaimedDelivery;
+  outcome: AttemptOutcome;
+  now: number;
+  durationMs: number;
+}
+
 export interface DeliveryWorkerDeps {
+  /** Told of every attempt the store recorded; what it throws is logged, never in the attempt's way. */
+  onAttempt?: (attempt: RecordedAttempt) => void;
   store: Store;
   clock: Clock;
   random: Random;
@@ -365,12 +375,21 @@ export class DeliveryWorker {
         duration_ms: Math.round(durationMs),
         recorded,
       });
+      if (recorded) this.tellListener({ delivery, outcome, now, durationMs });
     } catch (storeError) {
       // The lease runs out and another attempt follows: at least once, never lost.
       logger.error('recording a delivery attempt failed', {
         delivery_id: delivery.id,
         ...errorFields(storeError),
       });
+    }
+  }
+
+  private tellListener(attempt: RecordedAttempt): void {
+    try {
+      this.deps.onAttempt?.(attempt);
+    } catch (error) {
+      this.deps.logger.error('an attempt listener failed', errorFields(error));
     }
   }
 }

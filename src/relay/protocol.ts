@@ -7,6 +7,7 @@ import { z } from 'zod';
 export const errorCode = z.enum([
   'bad_request',
   'invalid_api_key',
+  'unauthorized',
   'invalid_signature',
   'forbidden',
   'not_found',

@@ -14,6 +14,7 @@ import {
 } from './delivery';
 import { ByteBudget, HTTP_TIMEOUTS, MAX_INGEST_BYTES, type HttpTimeouts } from './http';
 import { createJsonLogger, type Logger } from './logger';
+import { RelayMetrics } from './metrics';
 import { createRouter } from './router';
 import { relayRoutes } from './routes';
 import { RecentConnections } from './recent-connections';
@@ -64,7 +65,9 @@ export async function startRelay(
     pollIntervalMs: config.pollIntervalMs,
     ...options.policy,
   };
+  const metrics = new RelayMetrics(store, () => clock.now());
   const worker = new DeliveryWorker({
+    onAttempt: (attempt) => metrics.attemptRecorded(attempt),
     store,
     clock,
     random: options.random ?? Math.random,
@@ -101,10 +104,12 @@ export async function startRelay(
           allowedTargetHosts: config.allowedTargetHosts,
           retryWindowMs: policy.retryWindowMs,
           maxIngestBytes: options.maxIngestBytes ?? MAX_INGEST_BYTES,
+          metricsToken: config.metricsToken,
         },
         worker,
         recentConnections: new RecentConnections(store, clock),
         ingestBudget: new ByteBudget(config.maxInflightBytes),
+        metrics,
       },
       relayRoutes,
     ),

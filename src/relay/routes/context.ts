@@ -5,6 +5,7 @@ import type { Clock } from '../clock';
 import type { DeliveryWorker } from '../delivery';
 import type { ByteBudget } from '../http';
 import type { Logger } from '../logger';
+import type { RelayMetrics } from '../metrics';
 import type { RecentConnections } from '../recent-connections';
 import type { Store } from '../store/types';
 
@@ -20,6 +21,7 @@ export interface RelayContext {
   recentConnections: RecentConnections;
   /** The bytes of ingest bodies held at once (RELAY_MAX_INFLIGHT_BYTES). */
   ingestBudget: ByteBudget;
+  metrics: RelayMetrics;
 }
 
 export interface RouteConfig {
@@ -29,6 +31,8 @@ export interface RouteConfig {
   /** When deliveries created by an ingest or a retry stop being retried. */
   retryWindowMs: number;
   maxIngestBytes: number;
+  /** When set, GET /metrics needs it as a bearer token. */
+  metricsToken: string | undefined;
 }
 
 export interface RouteRequest {

@@ -3,6 +3,7 @@ import type { Route } from './context';
 import { deliveryRoutes } from './deliveries';
 import { healthRoutes } from './health';
 import { ingestRoutes } from './ingest';
+import { metricsRoutes } from './metrics';
 import { subscriptionRoutes } from './subscriptions';
 
 export type { RelayContext, Route, RouteConfig, RouteRequest } from './context';
@@ -10,6 +11,7 @@ export type { RelayContext, Route, RouteConfig, RouteRequest } from './context';
 /** Every route the relay serves; a new route group is a module here and one line below. */
 export const relayRoutes: readonly Route[] = [
   ...healthRoutes,
+  ...metricsRoutes,
   ...ingestRoutes,
   ...connectionRoutes,
   ...deliveryRoutes,

@@ -11,6 +11,7 @@ import {
 } from '../../webhook';
 import { HttpError, clip, formatBytes, notFound, readBody, sendJson } from '../http';
 import { deriveExportUuid } from '../ids';
+import type { IngestOutcome } from '../metrics';
 import type { ExportHeaders, IngestResponse } from '../protocol';
 import type { Connection, IngestResult } from '../store/types';
 import type { RelayContext, Route, RouteRequest } from './context';
@@ -26,13 +27,30 @@ export const ingestRoutes: Route[] = [
   },
 ];
 
+/** What each refusal counts as in relay_exports_received_total, by its HTTP status. */
+const REFUSAL_OUTCOME: Record<number, IngestOutcome> = {
+  400: 'bad_body',
+  401: 'bad_signature',
+  404: 'unknown_connection',
+  413: 'too_large',
+  503: 'overloaded',
+};
+
 /** JazzHR's webhook: verified against the connection's secrets, stored, then queued for delivery. */
 async function ingest(ctx: RelayContext, request: RouteRequest) {
-  const release = reserveBody(ctx, request.req);
+  let outcome: IngestOutcome | undefined;
   try {
-    await ingestWithin(ctx, request);
+    const release = reserveBody(ctx, request.req);
+    try {
+      outcome = await ingestWithin(ctx, request);
+    } finally {
+      release();
+    }
+  } catch (error) {
+    outcome = error instanceof HttpError ? REFUSAL_OUTCOME[error.status] : undefined;
+    throw error;
   } finally {
-    release();
+    if (outcome) ctx.metrics.exportReceived(outcome);
   }
 }
 
@@ -58,7 +76,11 @@ function reserveBody({ config, ingestBudget }: RelayContext, req: IncomingMessag
   );
 }
 
-async function ingestWithin(ctx: RelayContext, { req, res, params }: RouteRequest) {
+/** Resolves with what became of an export; a VERIFY event is none. */
+async function ingestWithin(
+  ctx: RelayContext,
+  { req, res, params }: RouteRequest,
+): Promise<IngestOutcome | undefined> {
   const started = performance.now();
   const { connection, body, secretIndex, now } = await readSignedBody(
     ctx,
@@ -73,7 +95,7 @@ async function ingestWithin(ctx: RelayContext, { req, res, params }: RouteReques
       duration_ms: Math.round(performance.now() - started),
     });
     sendJson(res, 200, { ok: true, event } satisfies IngestResponse);
-    return;
+    return undefined;
   }
   requireCandidateExport(event, body);
   const givenUuid = readHeader(req.headers, JAZZHR_HEADER.uuid);
@@ -103,6 +125,7 @@ async function ingestWithin(ctx: RelayContext, { req, res, params }: RouteReques
     deliveries: result.deliveries,
   } satisfies IngestResponse);
   if (result.deliveries > 0) ctx.worker.nudge();
+  return result.stored ? 'stored' : 'duplicate';
 }
 
 /** The body, once its signature matched one of the connection's current secrets. */

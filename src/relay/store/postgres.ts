@@ -12,6 +12,8 @@ import {
   deliveryRecord,
   exportRecord,
   subscriptionRecord,
+  PENDING_DELIVERIES_QUERY,
+  pendingDeliveriesRecord,
 } from './records';
 import { POSTGRES_DIALECT, migrationsTable, pendingMigrations } from './schema';
 import type { AttemptOutcome, IngestResult, NewExport, Store } from './types';
@@ -70,6 +72,10 @@ export class PostgresStore implements Store {
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
+  }
+
+  async pendingDeliveries() {
+    return pendingDeliveriesRecord.parse(await this.one(PENDING_DELIVERIES_QUERY, []));
   }
 
   async connectionByKeyHash(apiKeyHash: string) {

@@ -60,6 +60,12 @@ export const deliveryRecord = z.object({
 });
 export type Delivery = z.infer<typeof deliveryRecord>;
 
+/** Aggregates come back as numbers from SQLite and as text (bigint) from PostgreSQL. */
+export const pendingDeliveriesRecord = z.object({
+  count: z.coerce.number().int(),
+  oldestCreatedAt: z.coerce.number().int().nullable(),
+});
+
 /** A delivery leased to one worker, with everything needed to send it. */
 export const claimedDeliveryRecord = deliveryRecord.extend({
   leaseToken: z.string(),
@@ -77,6 +83,9 @@ export const SUBSCRIPTION_COLUMNS = `id, connection_id AS "connectionId", target
   deactivated_reason AS "deactivatedReason", created_at AS "createdAt"`;
 
 export const EXPORT_COLUMNS = `uuid, event, headers, body, received_at AS "receivedAt"`;
+
+export const PENDING_DELIVERIES_QUERY = `SELECT COUNT(*) AS count, MIN(created_at) AS "oldestCreatedAt"
+  FROM deliveries WHERE status = 'pending'`;
 
 /** Columns of `deliveries d JOIN exports e`. */
 export const DELIVERY_COLUMNS = `d.id, e.uuid AS "exportUuid", d.subscription_id AS "subscriptionId",

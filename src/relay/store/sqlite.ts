@@ -16,6 +16,8 @@ import {
   deliveryRecord,
   exportRecord,
   subscriptionRecord,
+  PENDING_DELIVERIES_QUERY,
+  pendingDeliveriesRecord,
 } from './records';
 import { SQLITE_DIALECT, migrationsTable, pendingMigrations } from './schema';
 import type { AttemptOutcome, IngestResult, NewExport, Store } from './types';
@@ -88,6 +90,10 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.statement('SELECT 1').get();
+  }
+
+  async pendingDeliveries() {
+    return pendingDeliveriesRecord.parse(this.statement(PENDING_DELIVERIES_QUERY).get());
   }
 
   async connectionByKeyHash(apiKeyHash: string) {

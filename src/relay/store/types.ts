@@ -14,6 +14,12 @@ export interface NewExport {
   giveUpAfter: number;
 }
 
+export interface PendingDeliveries {
+  count: number;
+  /** Epoch ms; null when nothing is pending. */
+  oldestCreatedAt: number | null;
+}
+
 export interface IngestResult {
   /** False when an export with this uuid was already stored for the connection. */
   stored: boolean;
@@ -38,6 +44,8 @@ export interface Store {
   migrate(): Promise<void>;
   close(): Promise<void>;
   ping(): Promise<void>;
+  /** How many deliveries are pending, and when the oldest of them was created (for the backlog gauges). */
+  pendingDeliveries(): Promise<PendingDeliveries>;
 
   connectionByKeyHash(apiKeyHash: string): Promise<Connection | undefined>;
   connectionById(id: string): Promise<Connection | undefined>;

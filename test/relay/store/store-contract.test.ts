@@ -327,6 +327,20 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
       return store.finishAttempt({ id, leaseToken, now, outcome });
     }
 
+    it('counts pending deliveries and knows when the oldest was created', async () => {
+      const before = await store.pendingDeliveries();
+      const conn = await connection();
+      const sub = await subscription(conn.id);
+      const longAgo = T0 - 30 * DAY;
+      await store.ingestExport(newExport(conn.id, { receivedAt: longAgo }));
+      expect(await store.pendingDeliveries()).toEqual({
+        count: before.count + 1,
+        oldestCreatedAt: longAgo,
+      });
+      await store.deactivateSubscription(sub.id, 'test', T0);
+      expect(await store.pendingDeliveries()).toEqual(before);
+    });
+
     it('starts pending and due at once, and is claimed with what sending needs', async () => {
       const { conn, sub, uuid, delivery } = await setup();
       expect(delivery).toMatchObject({
