@@ -391,7 +391,9 @@ describe('create_applicant resume', () => {
       .query(true)
       .reply(200, 'x', { 'Content-Length': String(10 * 1024 * 1024 + 1) });
     const error = await failureOf(runCreate('create_applicant', { ...INPUT, resume: RESUME_URL }));
-    expect(userMessage(error)).toMatch(/^Resume: the file from files\.example\.com is 10\.0 MB/);
+    expect(userMessage(error)).toMatch(
+      /^Resume: the file from files\.example\.com is too large: it may be at most 10\.0 MB\./,
+    );
     expect(errorTexts(error)).not.toContain('s3cr3t-download-token');
   });
 
@@ -403,7 +405,7 @@ describe('create_applicant resume', () => {
       .query(true)
       .reply(200, Buffer.alloc(10 * 1024 * 1024 + 1, 0x41));
     const error = await failureOf(runCreate('create_applicant', { ...INPUT, resume: RESUME_URL }));
-    expect(userMessage(error)).toMatch(/^Resume: .* larger than 10\.0 MB/);
+    expect(userMessage(error)).toMatch(/^Resume: .* is too large: it may be at most 10\.0 MB/);
   });
 
   it('names the field when the file cannot be downloaded', async () => {

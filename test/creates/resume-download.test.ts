@@ -32,7 +32,21 @@ describe('downloadResumeAsBase64', () => {
   it('stops at the first byte past the cap even without a Content-Length', async () => {
     nock(HOST).get('/cv.pdf').query(true).reply(200, Buffer.from('abcdefghi'));
     const error = await failureOf(download(URL_WITH_TOKEN, { maxBytes: 8 }));
-    expect(userMessage(error)).toMatch(/^Resume: the file from files\.example\.com is larger than/);
+    expect(userMessage(error)).toBe(
+      'Resume: the file from files.example.com is too large: it may be at most 0.0 MB. Map a smaller file (a PDF or Word document).',
+    );
+  });
+
+  it('refuses a file whose declared length is past the cap before reading it, saying both sizes', async () => {
+    nock(HOST)
+      .get('/cv.pdf')
+      .query(true)
+      .reply(200, 'x', { 'Content-Length': String(RESUME_MAX_BYTES * 1.5) });
+    const error = await failureOf(download(URL_WITH_TOKEN));
+    expect(userMessage(error)).toBe(
+      'Resume: the file from files.example.com is too large (15.0 MB): it may be at most 10.0 MB. Map a smaller file (a PDF or Word document).',
+    );
+    expect(errorTexts(error)).not.toContain('abc123secret');
   });
 
   it('refuses a link that is not http(s), before any request', async () => {
@@ -52,7 +66,7 @@ describe('downloadResumeAsBase64', () => {
     try {
       const error = await failureOf(download('http://127.0.0.1:1/cv.pdf?token=abc123secret'));
       expect(userMessage(error)).toBe(
-        'Resume: could not download the file from 127.0.0.1:1: the server refused the connection. Check that the file link still works.',
+        'Resume: could not download the file from 127.0.0.1:1: the server refused the connection. Check that the file link still works and is not private.',
       );
       expect(errorTexts(error)).not.toContain('abc123secret');
     } finally {

@@ -7,7 +7,7 @@ import { z as zod } from 'zod';
 
 import { findApplicantByEmail } from '../../jazzhr/applicant-lookup';
 import { withPrivateErrors } from '../../private-errors';
-import { webLinkHost } from '../../web-link';
+import { downloadFile, fileTooLarge, RESUME_MAX_BYTES, type DownloadWording } from '../../download';
 
 export const resumeFileInput = zod.object({
   url: zod.string().min(1),
@@ -23,12 +23,33 @@ const attachmentDocument = zod.object({
 });
 
 const EXPIRED_STATUSES = new Set([401, 403, 404, 410]);
+/** The hydrator runs alone in its 30 s call, so the download may take most of it. */
 const DOWNLOAD_TIMEOUT_MS = 25_000;
+/** JazzHR's JSON wrapper holds the file in base64, a third larger, plus a few names. */
+const WRAPPED_MAX_BYTES = Math.ceil(RESUME_MAX_BYTES / 3) * 4 + 64 * 1024;
+
+function downloadWording(z: ZObject): DownloadWording {
+  return {
+    field: 'Resume File',
+    file: 'the résumé',
+    advice: "Try again; JazzHR's links work for 2½ hours after the export.",
+    tooLargeAdvice: "Download it from the candidate's profile in JazzHR instead.",
+    notALink: 'Resume File: the résumé link in this export is not a web address.',
+    failureStatus: 502,
+    statusError: (status) =>
+      EXPIRED_STATUSES.has(status)
+        ? new z.errors.Error(
+            `Resume File: JazzHR's résumé link has expired or was withdrawn (HTTP ${status}). Links work for 2½ hours after the export: export the candidate from JazzHR again, or replay the Zap sooner.`,
+            'resume_link_expired',
+            410,
+          )
+        : undefined,
+  };
+}
 
 /**
- * Downloads a résumé attachment (JSON `{content (base64), mimeType, fileName}`) and hands
- * the decoded file to Zapier. The request carries no API key: the link's own token is the
- * access. Errors name only the host, since the link itself grants access to the file.
+ * Downloads a résumé attachment (JSON `{content (base64), mimeType, fileName}`, or the file
+ * itself) through the app's one capped downloader, and hands the decoded file to Zapier.
  */
 export const candidateExportResumeFile = withPrivateErrors(async function candidateExportResumeFile(
   z: ZObject,
@@ -43,55 +64,16 @@ export const candidateExportResumeFile = withPrivateErrors(async function candid
     );
   }
   const { url, file_name: fileName } = input.data;
-  const host = webLinkHost(url);
-  if (host === undefined) {
-    throw new z.errors.Error(
-      'Resume File: the résumé link in this export is not a web address.',
-      'invalid_input',
-      400,
-    );
-  }
-
-  let response;
-  try {
-    response = await z.request({
-      url,
-      method: 'GET',
-      headers: { accept: 'application/json' },
-      raw: true,
-      skipThrowForStatus: true,
-      timeout: DOWNLOAD_TIMEOUT_MS,
-    });
-  } catch {
-    throw new z.errors.Error(
-      `Resume File: could not download the résumé from ${host}. Try again; JazzHR's links work for 2½ hours after the export.`,
-      'resume_unreachable',
-      502,
-    );
-  }
-  if (EXPIRED_STATUSES.has(response.status)) {
-    throw new z.errors.Error(
-      `Resume File: JazzHR's résumé link has expired or was withdrawn (HTTP ${response.status}). Links work for 2½ hours after the export: export the candidate from JazzHR again, or replay the Zap sooner.`,
-      'resume_link_expired',
-      410,
-    );
-  }
-  if (response.status < 200 || response.status >= 300) {
-    throw new z.errors.Error(
-      `Resume File: downloading the résumé from ${host} failed with HTTP ${response.status}. Try again in a few minutes.`,
-      'resume_unreachable',
-      502,
-    );
-  }
-
-  const bytes = await response.buffer();
-  const document = readAttachmentDocument(bytes);
-  if (document === null) {
-    // Not the documented JSON wrapper: the link served the file itself.
-    const contentType = response.headers.get('content-type') ?? undefined;
-    return z.stashFile(bytes, bytes.length, fileName ?? undefined, contentType);
-  }
-  const file = Buffer.from(document.content, 'base64');
+  const wording = downloadWording(z);
+  const download = await downloadFile(z, url, wording, {
+    accept: 'application/json',
+    maxBytes: WRAPPED_MAX_BYTES,
+    timeoutMs: DOWNLOAD_TIMEOUT_MS,
+    statedMaxBytes: RESUME_MAX_BYTES,
+  });
+  const document = readAttachmentDocument(download.bytes);
+  // Not the documented JSON wrapper: the link served the file itself.
+  const file = document === null ? download.bytes : Buffer.from(document.content, 'base64');
   if (file.length === 0) {
     throw new z.errors.Error(
       `Resume File: JazzHR sent an empty file for ${fileName ?? 'this attachment'}.`,
@@ -99,11 +81,14 @@ export const candidateExportResumeFile = withPrivateErrors(async function candid
       422,
     );
   }
+  if (file.length > RESUME_MAX_BYTES) {
+    throw fileTooLarge(z, wording, download.host, RESUME_MAX_BYTES, file.length);
+  }
   return z.stashFile(
     file,
     file.length,
-    document.fileName ?? fileName ?? 'resume',
-    document.mimeType ?? undefined,
+    document?.fileName ?? fileName ?? (document === null ? undefined : 'resume'),
+    document === null ? download.contentType : (document.mimeType ?? undefined),
   );
 });
 

@@ -6,6 +6,7 @@ import {
   candidateExportApplicantId,
   candidateExportResumeFile,
 } from '../../../src/triggers/candidate_exported/hydrators';
+import { RESUME_MAX_BYTES } from '../../../src/download';
 import { applicantDetail, applicantSummary, prospectId } from '../../fixtures/applicants/builders';
 import { API_KEY, errorTexts, failureOf, jazzhrApi, userMessage } from '../../support/jazzhr';
 
@@ -119,10 +120,36 @@ describe('candidateExportResumeFile', () => {
     expect(errorTexts(unreachable)).not.toContain(ATTACHMENT_PATH);
   });
 
+  it('refuses a résumé past 10 MB, saying how large it may be, whether JazzHR wraps it or not', async () => {
+    const tooLarge = (size: string) =>
+      `Resume File: the résumé from api.jazz.co is too large${size}: it may be at most 10.0 MB. Download it from the candidate's profile in JazzHR instead.`;
+    nock(ATTACHMENT_HOST)
+      .get(ATTACHMENT_PATH)
+      .reply(200, Buffer.alloc(RESUME_MAX_BYTES * 1.2), { 'content-type': 'application/pdf' });
+    expect(userMessage(await failureOf(resumeFile({ url: ATTACHMENT_URL })))).toBe(
+      tooLarge(' (12.0 MB)'),
+    );
+
+    // A wrapper whose base64 alone is past the cap is stopped while it is read.
+    nock(ATTACHMENT_HOST)
+      .get(ATTACHMENT_PATH)
+      .reply(200, () => ({ content: 'A'.repeat(RESUME_MAX_BYTES * 1.4) }));
+    expect(userMessage(await failureOf(resumeFile({ url: ATTACHMENT_URL })))).toBe(tooLarge(''));
+
+    nock(ATTACHMENT_HOST)
+      .get(ATTACHMENT_PATH)
+      .reply(200, '{}', { 'Content-Length': String(RESUME_MAX_BYTES * 2) });
+    expect(userMessage(await failureOf(resumeFile({ url: ATTACHMENT_URL })))).toBe(
+      tooLarge(' (20.0 MB)'),
+    );
+  });
+
   it('refuses an empty file and pointers without a usable link', async () => {
     nock(ATTACHMENT_HOST)
       .get(ATTACHMENT_PATH)
       .reply(200, { content: '', mimeType: 'application/pdf' });
+    expect(userMessage(await failureOf(resumeFile({ url: ATTACHMENT_URL })))).toMatch(/empty file/);
+    nock(ATTACHMENT_HOST).get(ATTACHMENT_PATH).reply(200, '');
     expect(userMessage(await failureOf(resumeFile({ url: ATTACHMENT_URL })))).toMatch(/empty file/);
     expect(userMessage(await failureOf(resumeFile({})))).toMatch(/no résumé link/);
     expect(userMessage(await failureOf(resumeFile({ url: 'ftp://files.example/x' })))).toMatch(
