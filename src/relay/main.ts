@@ -1,4 +1,7 @@
 /** `npm run relay`: configuration from the environment, JSON-lines logs on stdout. */
+// First: on an old Node it prints one line and exits before anything needing Node 22 loads.
+import './node-version';
+
 import { parseArgs } from 'node:util';
 
 import { ConfigError, describeVariables, loadConfig, type RelayConfig } from './config';
