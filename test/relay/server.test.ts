@@ -810,7 +810,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
       expect(notJson.body.error.message).toContain('JSON');
     });
 
-    it('refuses targets outside RELAY_ALLOWED_TARGET_HOSTS', async () => {
+    it('refuses targets outside RELAY_ALLOWED_TARGET_HOSTS, naming the variable and the host', async () => {
       await t.close();
       t = await startTestRelay(store, {
         defaultKey: VALID_API_KEY,
@@ -821,7 +821,10 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
         json: { connection_id: id, target_url: `${target.url}/x` },
       });
       expect(local.status).toBe(400);
-      expect(local.body.error.message).toContain('hooks.zapier.com');
+      expect(local.body.error.message).toBe(
+        'This relay only delivers to hooks.zapier.com, and target_url\'s host is "127.0.0.1". To allow it, the relay\'s operator adds it to RELAY_ALLOWED_TARGET_HOSTS (comma-separated; subdomains included).',
+      );
+      expect(local.body.error.message).not.toContain('/x');
       const zapier = await t.api('POST', '/v1/subscriptions', {
         json: { connection_id: id, target_url: 'https://hooks.zapier.com/hooks/standard/1/abc/' },
       });

@@ -1,4 +1,4 @@
-import { isAllowedTargetHost } from '../config';
+import { RELAY_VARIABLES, isAllowedTargetHost } from '../config';
 import { HttpError, clip, notFound, readJson, sendEmpty, sendJson } from '../http';
 import { mintSecret, newId } from '../ids';
 import { createSubscriptionRequest, type SubscriptionResponse } from '../protocol';
@@ -23,11 +23,12 @@ export const subscriptionRoutes: Route[] = [
       if (connectionId !== connection.id) {
         throw notFound(`No connection ${clip(connectionId)} belongs to this API key.`);
       }
-      if (!isAllowedTargetHost(new URL(targetUrl).hostname, config.allowedTargetHosts)) {
+      const targetHost = new URL(targetUrl).hostname;
+      if (!isAllowedTargetHost(targetHost, config.allowedTargetHosts)) {
         throw new HttpError(
           400,
           'bad_request',
-          `This relay only delivers to ${config.allowedTargetHosts.join(', ')}; target_url points elsewhere.`,
+          `This relay only delivers to ${config.allowedTargetHosts.join(', ')}, and target_url's host is ${clip(targetHost)}. To allow it, the relay's operator adds it to ${RELAY_VARIABLES.allowedTargetHosts.name} (comma-separated; subdomains included).`,
         );
       }
       const subscription = await store.upsertSubscription({
