@@ -103,6 +103,27 @@ export const RELAY_VARIABLES = {
       'If set (16+ characters), GET /metrics needs "Authorization: Bearer <token>"; Prometheus sends it with bearer_token.',
     parse: accessToken,
   },
+  operatorWebhookUrl: {
+    name: 'RELAY_OPERATOR_WEBHOOK_URL',
+    unset: 'none (no alerts)',
+    meaning:
+      'Where operator alerts are POSTed as JSON (delivery.failed, subscription.deactivated, connection.revoked, deliveries.backlog); a Zapier Catch Hook works.',
+    parse: httpUrl,
+  },
+  operatorWebhookSecret: {
+    name: 'RELAY_OPERATOR_WEBHOOK_SECRET',
+    unset: 'none; required with RELAY_OPERATOR_WEBHOOK_URL',
+    meaning:
+      'Signs each alert: X-Relay-Signature is the hex HMAC-SHA256 of the body under this secret (16+ characters).',
+    parse: accessToken,
+  },
+  backlogAlertSeconds: {
+    name: 'RELAY_BACKLOG_ALERT_SECONDS',
+    default: '600',
+    meaning:
+      'A deliveries.backlog alert is sent when the oldest pending delivery has waited longer than this (at most one an hour).',
+    parse: integer(1, 7 * 24 * 3600),
+  },
   jazzhrApiUrl: {
     name: 'JAZZHR_API_URL',
     default: 'https://api.resumatorapi.com/v1',
@@ -175,10 +196,21 @@ export function loadConfig(env: Record<string, string | undefined>): RelayConfig
     if (result.success) config[field] = result.data;
     else problems.push(...result.error.issues.map((issue) => `${variable.name} ${issue.message}`));
   }
+  problems.push(...relatedProblems(config as Partial<RelayConfig>));
   if (problems.length > 0) {
     throw new ConfigError(`Invalid relay configuration:\n- ${problems.join('\n- ')}`);
   }
   return config as RelayConfig;
+}
+
+/** Rules that join two variables. */
+function relatedProblems(config: Partial<RelayConfig>): string[] {
+  if (config.operatorWebhookUrl !== undefined && config.operatorWebhookSecret === undefined) {
+    return [
+      'RELAY_OPERATOR_WEBHOOK_SECRET must be set when RELAY_OPERATOR_WEBHOOK_URL is: alerts are always signed',
+    ];
+  }
+  return [];
 }
 
 /** The variables as --help prints them: name, default, then the meaning wrapped below. */

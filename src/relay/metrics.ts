@@ -81,8 +81,8 @@ export class RelayMetrics {
       help: 'Age of the oldest pending delivery, from the export being received (0 when none is pending).',
       registers,
       async collect() {
-        const { oldestCreatedAt } = await readPending();
-        this.set(oldestCreatedAt === null ? 0 : Math.max(0, now() - oldestCreatedAt) / 1000);
+        const { oldest } = await readPending();
+        this.set(oldest === null ? 0 : Math.max(0, now() - oldest.createdAt) / 1000);
       },
     });
   }

@@ -15,6 +15,7 @@ import {
 import { ByteBudget, HTTP_TIMEOUTS, MAX_INGEST_BYTES, type HttpTimeouts } from './http';
 import { createJsonLogger, type Logger } from './logger';
 import { RelayMetrics } from './metrics';
+import { OperatorAlerts, type OperatorAlertsDeps } from './operator-alerts';
 import { createRouter } from './router';
 import { relayRoutes } from './routes';
 import { RecentConnections } from './recent-connections';
@@ -65,13 +66,19 @@ export async function startRelay(
     pollIntervalMs: config.pollIntervalMs,
     ...options.policy,
   };
+  const random = options.random ?? Math.random;
+  const send = options.send ?? sendOverHttp;
   const metrics = new RelayMetrics(store, () => clock.now());
+  const alerts = operatorAlerts(config, { store, send, clock, random, logger, policy });
   const worker = new DeliveryWorker({
-    onAttempt: (attempt) => metrics.attemptRecorded(attempt),
+    onAttempt: (attempt) => {
+      metrics.attemptRecorded(attempt);
+      alerts?.attemptRecorded(attempt);
+    },
     store,
     clock,
-    random: options.random ?? Math.random,
-    send: options.send ?? sendOverHttp,
+    random,
+    send,
     logger,
     policy,
     allowedTargetHosts: config.allowedTargetHosts,
@@ -110,6 +117,7 @@ export async function startRelay(
         recentConnections: new RecentConnections(store, clock),
         ingestBudget: new ByteBudget(config.maxInflightBytes),
         metrics,
+        alerts,
       },
       relayRoutes,
     ),
@@ -124,6 +132,7 @@ export async function startRelay(
   const { port } = server.address() as AddressInfo;
   if (config.publicUrl === undefined) publicUrl = `http://localhost:${port}`;
   if (options.startWorker !== false) worker.start();
+  alerts?.start();
   logger.info('relay listening', {
     port,
     store: store.kind,
@@ -145,12 +154,29 @@ export async function startRelay(
         await closed;
         clearTimeout(force);
         await worker.stop();
+        alerts?.stop();
         if (ownsStore) await store.close();
         logger.info('relay stopped');
       })();
       return closing;
     },
   };
+}
+
+/** The operator's alerts, when RELAY_OPERATOR_WEBHOOK_URL is set. */
+function operatorAlerts(
+  config: RelayConfig,
+  deps: Omit<OperatorAlertsDeps, 'url' | 'secret' | 'backlogAlertMs'>,
+): OperatorAlerts | undefined {
+  if (config.operatorWebhookUrl === undefined || config.operatorWebhookSecret === undefined) {
+    return undefined;
+  }
+  return new OperatorAlerts({
+    ...deps,
+    url: config.operatorWebhookUrl,
+    secret: config.operatorWebhookSecret,
+    backlogAlertMs: config.backlogAlertSeconds * 1000,
+  });
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {

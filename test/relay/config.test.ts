@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       allowedTargetHosts: ['hooks.zapier.com'],
       maxInflightBytes: 64 * 1024 * 1024,
       maxConnections: 1024,
+      backlogAlertSeconds: 600,
     });
   });
 
@@ -45,6 +46,10 @@ describe('loadConfig', () => {
       RELAY_ALLOWED_TARGET_HOSTS: ' hooks.zapier.com, 127.0.0.1 ,',
       RELAY_MAX_INFLIGHT_BYTES: '33554432',
       RELAY_MAX_CONNECTIONS: '200',
+      RELAY_METRICS_TOKEN: 'a-long-metrics-token',
+      RELAY_OPERATOR_WEBHOOK_URL: 'https://hooks.zapier.com/hooks/catch/1/abc/',
+      RELAY_OPERATOR_WEBHOOK_SECRET: 'a-long-alert-secret',
+      RELAY_BACKLOG_ALERT_SECONDS: '120',
     });
     expect(config).toEqual({
       port: 9000,
@@ -59,6 +64,10 @@ describe('loadConfig', () => {
       allowedTargetHosts: ['hooks.zapier.com', '127.0.0.1'],
       maxInflightBytes: 32 * 1024 * 1024,
       maxConnections: 200,
+      metricsToken: 'a-long-metrics-token',
+      operatorWebhookUrl: 'https://hooks.zapier.com/hooks/catch/1/abc',
+      operatorWebhookSecret: 'a-long-alert-secret',
+      backlogAlertSeconds: 120,
     });
   });
 

@@ -6,6 +6,7 @@ import type { DeliveryWorker } from '../delivery';
 import type { ByteBudget } from '../http';
 import type { Logger } from '../logger';
 import type { RelayMetrics } from '../metrics';
+import type { OperatorAlerts } from '../operator-alerts';
 import type { RecentConnections } from '../recent-connections';
 import type { Store } from '../store/types';
 
@@ -22,6 +23,8 @@ export interface RelayContext {
   /** The bytes of ingest bodies held at once (RELAY_MAX_INFLIGHT_BYTES). */
   ingestBudget: ByteBudget;
   metrics: RelayMetrics;
+  /** Set when RELAY_OPERATOR_WEBHOOK_URL is: events for the operator (e.g. a revoked key). */
+  alerts: OperatorAlerts | undefined;
 }
 
 export interface RouteConfig {

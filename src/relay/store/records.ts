@@ -60,11 +60,21 @@ export const deliveryRecord = z.object({
 });
 export type Delivery = z.infer<typeof deliveryRecord>;
 
-/** Aggregates come back as numbers from SQLite and as text (bigint) from PostgreSQL. */
-export const pendingDeliveriesRecord = z.object({
-  count: z.coerce.number().int(),
-  oldestCreatedAt: z.coerce.number().int().nullable(),
-});
+/** Counts and times come back as numbers from SQLite and as text (bigint) from PostgreSQL. */
+export const pendingDeliveriesRecord = z
+  .object({
+    count: z.coerce.number().int(),
+    id: z.string().nullable(),
+    connectionId: z.string().nullable(),
+    createdAt: z.coerce.number().int().nullable(),
+  })
+  .transform(({ count, id, connectionId, createdAt }) => ({
+    count,
+    oldest:
+      id === null || connectionId === null || createdAt === null
+        ? null
+        : { id, connectionId, createdAt },
+  }));
 
 /** A delivery leased to one worker, with everything needed to send it. */
 export const claimedDeliveryRecord = deliveryRecord.extend({
@@ -84,8 +94,12 @@ export const SUBSCRIPTION_COLUMNS = `id, connection_id AS "connectionId", target
 
 export const EXPORT_COLUMNS = `uuid, event, headers, body, received_at AS "receivedAt"`;
 
-export const PENDING_DELIVERIES_QUERY = `SELECT COUNT(*) AS count, MIN(created_at) AS "oldestCreatedAt"
-  FROM deliveries WHERE status = 'pending'`;
+export const PENDING_DELIVERIES_QUERY = `SELECT
+    (SELECT COUNT(*) FROM deliveries WHERE status = 'pending') AS count,
+    oldest.id, oldest.connection_id AS "connectionId", oldest.created_at AS "createdAt"
+  FROM (SELECT 1 AS one) AS always
+  LEFT JOIN (SELECT id, connection_id, created_at FROM deliveries WHERE status = 'pending'
+             ORDER BY created_at, id LIMIT 1) AS oldest ON 1 = 1`;
 
 /** Columns of `deliveries d JOIN exports e`. */
 export const DELIVERY_COLUMNS = `d.id, e.uuid AS "exportUuid", d.subscription_id AS "subscriptionId",

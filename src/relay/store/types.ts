@@ -16,8 +16,8 @@ export interface NewExport {
 
 export interface PendingDeliveries {
   count: number;
-  /** Epoch ms; null when nothing is pending. */
-  oldestCreatedAt: number | null;
+  /** The longest-waiting pending delivery (createdAt in epoch ms); null when nothing is pending. */
+  oldest: { id: string; connectionId: string; createdAt: number } | null;
 }
 
 export interface IngestResult {
@@ -44,7 +44,7 @@ export interface Store {
   migrate(): Promise<void>;
   close(): Promise<void>;
   ping(): Promise<void>;
-  /** How many deliveries are pending, and when the oldest of them was created (for the backlog gauges). */
+  /** How many deliveries are pending, and the one waiting longest (for the backlog gauges and alert). */
   pendingDeliveries(): Promise<PendingDeliveries>;
 
   connectionByKeyHash(apiKeyHash: string): Promise<Connection | undefined>;

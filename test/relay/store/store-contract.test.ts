@@ -333,9 +333,10 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
       const sub = await subscription(conn.id);
       const longAgo = T0 - 30 * DAY;
       await store.ingestExport(newExport(conn.id, { receivedAt: longAgo }));
+      const [delivery] = await store.listDeliveries(conn.id, { limit: 1 });
       expect(await store.pendingDeliveries()).toEqual({
         count: before.count + 1,
-        oldestCreatedAt: longAgo,
+        oldest: { id: delivery!.id, connectionId: conn.id, createdAt: longAgo },
       });
       await store.deactivateSubscription(sub.id, 'test', T0);
       expect(await store.pendingDeliveries()).toEqual(before);

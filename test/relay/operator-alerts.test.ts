@@ -1,0 +1,182 @@
+/**
+ * Operator alerts from real relay processes to a local hook standing in for a Zapier Catch Hook.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { ConfigError, loadConfig } from '../../src/relay/config';
+import { connectionResponse } from '../../src/relay/protocol';
+import { assertBuilt, spawnRelay, type RelayProcess } from './support/process';
+import { EXPORT_BODY, hmacHex, jazzhrHeaders, type JsonBody } from './support/relay';
+import {
+  RecordingServer,
+  VALID_API_KEY,
+  startFakeJazzHR,
+  type ReceivedRequest,
+} from './support/servers';
+
+const auth = { authorization: `Bearer ${VALID_API_KEY}` };
+const ALERT_SECRET = 'operator-alert-secret-0123456789';
+const EVENT_FIELDS = [
+  'type',
+  'occurred_at',
+  'connection_id',
+  'subscription_id',
+  'delivery_id',
+  'export_id',
+  'reason',
+];
+
+describe('operator alerts', () => {
+  let dir: string;
+  let jazzhr: RecordingServer;
+  let target: RecordingServer;
+  let operator: RecordingServer;
+  const running: RelayProcess[] = [];
+
+  beforeAll(() => assertBuilt());
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'relay-alerts-'));
+    jazzhr = await startFakeJazzHR();
+    target = await new RecordingServer().start();
+    operator = await new RecordingServer().start();
+  });
+  afterEach(async () => {
+    for (const relay of running.splice(0)) {
+      if (relay.child.exitCode === null && relay.child.signalCode === null)
+        relay.child.kill('SIGKILL');
+      await relay.exited;
+    }
+    await Promise.all([jazzhr.stop(), target.stop(), operator.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function start(env: Record<string, string> = {}) {
+    const relay = await spawnRelay({
+      DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}`,
+      JAZZHR_API_URL: jazzhr.url,
+      RELAY_ALLOWED_TARGET_HOSTS: '127.0.0.1',
+      RELAY_OPERATOR_WEBHOOK_URL: `${operator.url}/catch`,
+      RELAY_OPERATOR_WEBHOOK_SECRET: ALERT_SECRET,
+      RELAY_RETRY_BASE_DELAY_MS: '10',
+      ...env,
+    });
+    running.push(relay);
+    return relay;
+  }
+
+  async function stop(relay: RelayProcess) {
+    relay.child.kill('SIGTERM');
+    await relay.exited;
+  }
+
+  async function connectAndSubscribe(relayUrl: string) {
+    const connection = connectionResponse.parse(
+      await (await fetch(`${relayUrl}/v1/connections`, { method: 'POST', headers: auth })).json(),
+    );
+    const response = await fetch(`${relayUrl}/v1/subscriptions`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ connection_id: connection.id, target_url: `${target.url}/hook` }),
+    });
+    expect(response.status).toBe(201);
+    return { connection, subscription: (await response.json()) as JsonBody };
+  }
+
+  async function ingest(relayUrl: string, connection: { id: string; secret: string }) {
+    const response = await fetch(`${relayUrl}/hooks/jazzhr/${connection.id}`, {
+      method: 'POST',
+      headers: jazzhrHeaders(EXPORT_BODY, connection.secret, `uuid-${Math.random()}`),
+      body: EXPORT_BODY,
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { uuid: string }).uuid;
+  }
+
+  /** The alert as the operator's hook got it, after checking it is signed and holds ids only. */
+  function readAlert(request: ReceivedRequest, secrets: string[]): JsonBody {
+    expect(request.method).toBe('POST');
+    expect(request.headers['x-relay-signature']).toBe(hmacHex(request.body, ALERT_SECRET));
+    const text = request.body.toString();
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    for (const candidateText of ['Kenny', 'kenny.jazzhr@jazzhr.com', '888-353-0887', 'Pittsburgh'])
+      expect(text).not.toContain(candidateText);
+    const event = JSON.parse(text) as JsonBody;
+    expect(EVENT_FIELDS).toEqual(expect.arrayContaining(Object.keys(event)));
+    expect(new Date(event.occurred_at).toISOString()).toBe(event.occurred_at);
+    return event;
+  }
+
+  it('sends subscription.deactivated, signed, when a target answers 410', async () => {
+    target.respond = () => 410;
+    const relay = await start();
+    const { connection, subscription } = await connectAndSubscribe(relay.url);
+    const uuid = await ingest(relay.url, connection);
+    await operator.waitFor(1);
+    const event = readAlert(operator.received[0]!, [connection.secret, subscription.secret]);
+    expect(event).toMatchObject({
+      type: 'subscription.deactivated',
+      connection_id: connection.id,
+      subscription_id: subscription.id,
+      export_id: uuid,
+      reason: expect.stringContaining('410'),
+    });
+    expect(event.delivery_id).toMatch(/^dlv_/);
+  });
+
+  it('sends delivery.failed when a delivery can no longer be sent', async () => {
+    const first = await start();
+    const { connection } = await connectAndSubscribe(first.url);
+    await stop(first);
+    // Restarted with an allow-list the target is no longer on: the attempt is refused and fails.
+    const second = await start({ RELAY_ALLOWED_TARGET_HOSTS: 'hooks.zapier.com' });
+    const uuid = await ingest(second.url, connection);
+    await operator.waitFor(1);
+    expect(readAlert(operator.received[0]!, [connection.secret])).toMatchObject({
+      type: 'delivery.failed',
+      connection_id: connection.id,
+      export_id: uuid,
+      reason: expect.stringContaining('RELAY_ALLOWED_TARGET_HOSTS'),
+    });
+    expect(target.received).toHaveLength(0);
+  });
+
+  it('retries an alert the operator hook did not take, like a delivery', async () => {
+    target.respond = () => 410;
+    let answers = 0;
+    operator.respond = () => ((answers += 1) === 1 ? 503 : 200);
+    const relay = await start();
+    const { connection } = await connectAndSubscribe(relay.url);
+    await ingest(relay.url, connection);
+    await operator.waitFor(2);
+    expect(operator.received[1]!.body.equals(operator.received[0]!.body)).toBe(true);
+    await relay.waitForLog((line) => line.msg === 'operator alert sent' && line.attempts === 2);
+  });
+
+  it('sends deliveries.backlog once when the oldest pending delivery waits too long', async () => {
+    target.respond = () => 503;
+    const relay = await start({
+      RELAY_BACKLOG_ALERT_SECONDS: '1',
+      RELAY_RETRY_BASE_DELAY_MS: '10000',
+    });
+    const { connection } = await connectAndSubscribe(relay.url);
+    await ingest(relay.url, connection);
+    await operator.waitFor(1);
+    const event = readAlert(operator.received[0]!, [connection.secret]);
+    expect(event).toMatchObject({ type: 'deliveries.backlog', connection_id: connection.id });
+    expect(event.reason).toContain('RELAY_BACKLOG_ALERT_SECONDS');
+    // At most one an hour: the next checks (every second here) send nothing more.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(operator.received).toHaveLength(1);
+  });
+
+  it('refuses an alert URL without a secret to sign with', () => {
+    expect(() => loadConfig({ RELAY_OPERATOR_WEBHOOK_URL: 'https://hooks.zapier.com/x' })).toThrow(
+      ConfigError,
+    );
+    expect(() => loadConfig({ RELAY_OPERATOR_WEBHOOK_URL: 'https://hooks.zapier.com/x' })).toThrow(
+      /RELAY_OPERATOR_WEBHOOK_SECRET must be set/,
+    );
+  });
+});
