@@ -6,6 +6,10 @@
  * the same exports, each locale required only when first read (`z.locales.fr()` still works).
  * When zod is already loaded, or its index does not look as expected, nothing is replaced and
  * zod loads as usual.
+ *
+ * It can go once zod's index stops requiring every locale at load (zod 4.6.7 still does: see
+ * node_modules/zod/v4/locales/index.cjs), or once `require('zod')` costs no more without this
+ * than with it (measured on zod 4.6.7: about 95 ms against 55 ms).
  */
 import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';

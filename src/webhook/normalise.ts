@@ -104,8 +104,8 @@ export function normaliseExport(
     full_name:
       blankToNull(person?.name?.formattedName) ??
       blankToNull([given, family].filter(Boolean).join(' ')),
-    email: firstTextOf(communication?.email, (email) => email.address),
-    phone: firstTextOf(communication?.phone, (phone) => phone.formattedNumber),
+    email: firstText(present(communication?.email).map((email) => email.address)),
+    phone: firstText(present(communication?.phone).map((phone) => phone.formattedNumber)),
     address_line: blankToNull(address?.line),
     city: blankToNull(address?.city),
     state: stateOf(address),
@@ -121,9 +121,10 @@ export function normaliseExport(
     status: blankToNull(position?.candidateStatus?.name),
     status_category: blankToNull(position?.candidateStatus?.category),
     status_changed_at: toIsoUtc(position?.candidateStatus?.transitionDateTime),
-    education_level: firstTextOf(
-      present(profile?.education).flatMap((education) => present(education.educationLevelCodes)),
-      (code) => code.name,
+    education_level: firstText(
+      present(profile?.education).flatMap((education) =>
+        present(education.educationLevelCodes).map((code) => code.name),
+      ),
     ),
     attachments,
     resume_url: resume?.url ?? null,
@@ -131,7 +132,7 @@ export function normaliseExport(
     profile_url: profileUrlFromLink(context.link),
     export_context: blankToNull(context.exportContext),
     export_uuid: uuid,
-    received_at: isoString(receivedAt.getTime()),
+    received_at: receivedAt.toISOString(),
   };
 }
 
@@ -203,7 +204,6 @@ function collectAttachments(
     : profiles;
   const seen = new Set<string>();
   const attachments: CandidateExportAttachment[] = [];
-  let documentedExpiry: string | undefined;
   for (const attachment of ordered.flatMap((profile) => present(profile.attachments))) {
     const id = blankToNull(attachment.id?.value);
     const url = blankToNull(attachment.url);
@@ -212,10 +212,9 @@ function collectAttachments(
     if (dedupeKey !== null) seen.add(dedupeKey);
     attachments.push({
       id,
-      file_name: firstText(attachment.descriptions),
+      file_name: firstText(present(attachment.descriptions)),
       url,
-      expires_at:
-        url === null ? null : (jwtExpiry(url) ?? (documentedExpiry ??= lifetimeEnd(receivedAt))),
+      expires_at: url === null ? null : attachmentExpiry(url, receivedAt),
     });
   }
   return attachments;
@@ -236,132 +235,39 @@ export function pickResumeAttachment(
  * wins; a link without a readable `exp` gets the documented 2 h 30 min from receipt.
  */
 export function attachmentExpiry(url: string, receivedAt: Date): string {
-  return jwtExpiry(url) ?? lifetimeEnd(receivedAt);
-}
-
-function lifetimeEnd(receivedAt: Date): string {
-  return isoString(receivedAt.getTime() + ATTACHMENT_LIFETIME_MS);
+  return jwtExpiry(url) ?? new Date(receivedAt.getTime() + ATTACHMENT_LIFETIME_MS).toISOString();
 }
 
 const EARLIEST_PLAUSIBLE_EXP = Date.UTC(2000, 0, 1) / 1000;
 const LATEST_PLAUSIBLE_EXP = Date.UTC(2200, 0, 1) / 1000;
 
 function jwtExpiry(url: string): string | null {
-  if (lastSegmentHasNoDot(url)) return null;
-  const lastSegment = lastPathSegment(url);
-  const claimsPart = lastSegment === null ? null : middleOfThree(lastSegment);
-  if (claimsPart === null) return null;
   try {
-    const claims: unknown = JSON.parse(Buffer.from(claimsPart, 'base64url').toString('utf8'));
+    const lastSegment = new URL(url).pathname.split('/').filter(Boolean).pop() ?? '';
+    const parts = lastSegment.split('.');
+    if (parts.length !== 3 || !parts[1]) return null;
+    const claims: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
     const exp = (claims as { exp?: unknown } | null)?.exp;
     if (typeof exp !== 'number' || exp < EARLIEST_PLAUSIBLE_EXP || exp > LATEST_PLAUSIBLE_EXP) {
       return null;
     }
-    return isoString(exp * 1000);
+    return new Date(exp * 1000).toISOString();
   } catch {
     return null;
   }
-}
-
-/** The `b` of `a.b.c` (a JWT's claims): null unless there are exactly two dots with text between. */
-function middleOfThree(segment: string): string | null {
-  const first = segment.indexOf('.');
-  const second = first === -1 ? -1 : segment.indexOf('.', first + 1);
-  if (second === -1 || second === first + 1 || segment.includes('.', second + 1)) return null;
-  return segment.slice(first + 1, second);
-}
-
-/**
- * Whether a link's last path segment surely has no `.`, so no JWT, judged from the text after
- * its last `/`: far cheaper than checking the whole link is plain. It holds for an http(s) link
- * without `?` or `#` whose text after the last `/` has no `.` nor `%` and begins with a
- * character URL parsing keeps (not a space, control or backslash): the last segment is then
- * that text or a part of it.
- */
-function lastSegmentHasNoDot(url: string): boolean {
-  const tail = url.slice(url.lastIndexOf('/') + 1);
-  if (tail.includes('.') || tail.includes('%')) return false;
-  const first = tail.charCodeAt(0);
-  const kept = first > 0x20 && first !== BACKSLASH; // also false for an empty tail (NaN)
-  if (!kept) return false;
-  if (!url.startsWith('https://') && !url.startsWith('http://')) return false;
-  return !url.includes('?') && !url.includes('#');
-}
-
-const BACKSLASH = 0x5c;
-
-/**
- * The last non-empty segment of `new URL(url).pathname` ('' for none), or null when the URL
- * does not parse.
- */
-function lastPathSegment(url: string): string | null {
-  const plain = plainHttpUrl(url);
-  if (plain !== null) return canonicalHost(plain.host) === null ? null : lastSegmentOf(plain.path);
-  try {
-    return lastSegmentOf(new URL(url).pathname);
-  } catch {
-    return null;
-  }
-}
-
-/** The last non-empty segment of a path ('' for none). */
-function lastSegmentOf(path: string): string {
-  let end = path.length;
-  while (end > 0 && path[end - 1] === '/') end--;
-  return path.slice(path.lastIndexOf('/', end - 1) + 1, end);
 }
 
 /** The profile URL in a bare or RFC 8288 Link header, as `new URL` writes it; http(s) only. */
 function profileUrlFromLink(link: string | undefined): string | null {
   const value = blankToNull(link);
   if (value === null) return null;
-  const candidate = (/<([^>]+)>/.exec(value)?.[1] ?? value).trim();
-  const plain = plainHttpUrl(candidate);
-  if (plain !== null && plain.path !== '') {
-    const host = canonicalHost(plain.host);
-    if (host === null) return null;
-    if (host === plain.host) return candidate;
-  }
+  const candidate = /<([^>]+)>/.exec(value)?.[1] ?? value;
   try {
-    const url = new URL(candidate);
+    const url = new URL(candidate.trim());
     return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : null;
   } catch {
     return null;
   }
-}
-
-/**
- * A lower-case http(s) URL with a bare host, and a path of unreserved characters without
- * `.` or `..` segments. URL parsing keeps such a path exactly as written, so only the host
- * needs the parser (see canonicalHost), which saves a full parse per attachment link.
- */
-const PLAIN_HTTP_URL = /^https?:\/\/[A-Za-z0-9.-]+(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._~-]*)*$/;
-
-function plainHttpUrl(url: string): { host: string; path: string } | null {
-  if (!PLAIN_HTTP_URL.test(url)) return null;
-  const hostStart = url.indexOf('//') + 2;
-  const pathStart = url.indexOf('/', hostStart);
-  return pathStart === -1
-    ? { host: url.slice(hostStart), path: '' }
-    : { host: url.slice(hostStart, pathStart), path: url.slice(pathStart) };
-}
-
-/** How URL parsing writes each host seen (null: it does not parse), remembered: exports repeat a few hosts. */
-const canonicalHosts = new Map<string, string | null>();
-const MAX_REMEMBERED_HOSTS = 64;
-
-function canonicalHost(host: string): string | null {
-  let canonical = canonicalHosts.get(host);
-  if (canonical === undefined) {
-    try {
-      canonical = new URL(`https://${host}/`).host;
-    } catch {
-      canonical = null;
-    }
-    if (canonicalHosts.size >= MAX_REMEMBERED_HOSTS) canonicalHosts.clear();
-    canonicalHosts.set(host, canonical);
-  }
-  return canonical;
 }
 
 const DATE_TIME =
@@ -372,29 +278,21 @@ const DATE_TIME =
  * offset; both (and a bare date) become ISO-8601 UTC. Anything else is null.
  */
 export function toIsoUtc(value: string | null | undefined): string | null {
-  const utc = utcMillis(value);
-  return utc === null ? null : isoString(utc);
-}
-
-function utcMillis(value: string | null | undefined): number | null {
   const match = DATE_TIME.exec(value?.trim() ?? '');
   if (!match) return null;
-  // Indexed: destructuring the match with defaults took as long again as the rest.
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  const hour = Number(match[4] ?? 0);
-  const minute = Number(match[5] ?? 0);
-  const second = Number(match[6] ?? 0);
-  const millis = match[7] === undefined ? 0 : Math.floor(Number(`0.${match[7]}`) * 1000);
-  if (hour >= 24 || minute >= 60 || second >= 60) return null;
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '0', zone] = match;
+  const millis = Math.floor(Number(`0.${fraction}`) * 1000);
+  const utc = Date.UTC(+year!, +month! - 1, +day!, +hour, +minute, +second, millis);
   const check = new Date(utc);
-  const sameDay =
-    check.getUTCFullYear() === year &&
-    check.getUTCMonth() === month - 1 &&
-    check.getUTCDate() === day;
-  return sameDay ? utc - offsetMinutes(match[8]) * 60_000 : null;
+  const valid =
+    check.getUTCFullYear() === +year! &&
+    check.getUTCMonth() === +month! - 1 &&
+    check.getUTCDate() === +day! &&
+    +hour < 24 &&
+    +minute < 60 &&
+    +second < 60;
+  if (!valid) return null;
+  return new Date(utc - offsetMinutes(zone) * 60_000).toISOString();
 }
 
 function offsetMinutes(zone: string | undefined): number {
@@ -407,24 +305,8 @@ function offsetMinutes(zone: string | undefined): number {
 /** An apply date keeps its own calendar day (an offset does not move it); unreadable dates are null. */
 function toDateOnly(value: string | null | undefined): string | null {
   const trimmed = value?.trim() ?? '';
-  return utcMillis(trimmed) === null ? null : trimmed.slice(0, 10);
+  return toIsoUtc(trimmed) === null ? null : trimmed.slice(0, 10);
 }
-
-/**
- * `new Date(ms).toISOString()`, built from the UTC fields: V8's own takes about twice as
- * long, and an export formats several times. Years outside 1000–9999 (and invalid times,
- * which throw) are left to toISOString.
- */
-export function isoString(ms: number): string {
-  const date = new Date(ms);
-  const year = date.getUTCFullYear();
-  if (!(year >= 1000 && year <= 9999)) return date.toISOString();
-  return `${year}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}T${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}.${pad3(date.getUTCMilliseconds())}Z`;
-}
-
-const pad2 = (value: number) => (value < 10 ? `0${value}` : `${value}`);
-const pad3 = (value: number) =>
-  value < 10 ? `00${value}` : value < 100 ? `0${value}` : `${value}`;
 
 function stateOf(address: Address | undefined): string | null {
   const subdivisions = present(address?.countrySubdivisions);
@@ -446,19 +328,6 @@ function present<T>(items: ReadonlyArray<T | null | undefined> | null | undefine
 function firstText(values: ReadonlyArray<string | null | undefined>): string | null {
   for (const value of values) {
     const text = blankToNull(value);
-    if (text !== null) return text;
-  }
-  return null;
-}
-
-/** firstText over a field of each present item, without building the list of fields. */
-function firstTextOf<T>(
-  items: ReadonlyArray<T | null | undefined> | null | undefined,
-  field: (item: T) => string | null | undefined,
-): string | null {
-  for (const item of items ?? []) {
-    if (item === null || item === undefined) continue;
-    const text = blankToNull(field(item));
     if (text !== null) return text;
   }
   return null;
