@@ -20,9 +20,11 @@ import { STANDIN_API_KEY, startJazzhrStandin } from '../standins/jazzhr';
  * stamp minus the moment this process read the relay's 200 for the same UUID (both wall
  * clocks of one machine). Lost = UUIDs the relay acknowledged that never reached the target.
  *
- * The bare server and the relay are loaded in alternating rounds (bare, relay, drain; again),
- * and each figure is the median over the rounds: on a shared machine the speed of both drifts
- * by a third within a minute, and a baseline taken right beside each relay round follows it.
+ * The bare server, the floor relay (SQLite only: bench/servers/floor-relay.ts, the least a
+ * durable relay does) and the relay are loaded in alternating rounds (bare, floor, drain,
+ * relay, drain; again), and each figure is the median over the rounds: on a shared machine
+ * the speed of all drifts by a third within a minute, and a baseline taken right beside each
+ * relay round follows it.
  */
 
 const FIGURE = 'Relay';
@@ -201,6 +203,8 @@ async function relayJson(url: string, init: RequestInit): Promise<Record<string,
 
 interface Round {
   bare: LoadRun;
+  /** Only where the floor relay runs (SQLite). */
+  floor?: LoadRun;
   relay: LoadRun;
 }
 
@@ -223,19 +227,45 @@ interface BareServer {
   signature: string;
 }
 
+/** The floor relay and a delivery target of its own, so its deliveries never mix with the relay's. */
+async function startFloor(databasePath: string): Promise<{ url: string; children: Child[] }> {
+  const target = await startNode(fromDist('bench', 'servers', 'delivery-target.js'), {
+    ready: { announce: true },
+  });
+  try {
+    const floor = await startNode(fromDist('bench', 'servers', 'floor-relay.js'), {
+      env: {
+        DATABASE_PATH: databasePath,
+        TARGET_URL: `http://127.0.0.1:${target.port}/hooks/catch/123/abc`,
+      },
+      ready: { announce: true },
+    });
+    return {
+      url: `http://127.0.0.1:${floor.port}/hooks/jazzhr/con_floor`,
+      children: [floor, target],
+    };
+  } catch (error) {
+    await target.stop();
+    throw error;
+  }
+}
+
 async function measureRelay(
   logFile: string,
   databaseUrl: string,
   jazzhrApiUrl: string,
   body: string,
   bare: BareServer,
-  options: RelayOptions,
+  options: RelayOptions & { floorDatabasePath?: string },
 ): Promise<StoreFigures> {
   const target = await startNode(fromDist('bench', 'servers', 'delivery-target.js'), {
     ready: { announce: true },
   });
   let relay: Child | undefined;
+  let floor: { url: string; children: Child[] } | undefined;
   try {
+    if (options.floorDatabasePath !== undefined)
+      floor = await startFloor(options.floorDatabasePath);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     relay = await startNode(relayMain(), {
@@ -275,7 +305,15 @@ async function measureRelay(
     const acknowledge = (run: LoadRun) => {
       for (const uuid of run.acknowledged.keys()) acknowledged.add(uuid);
     };
+    const [floorServer, floorTarget] = floor?.children ?? [];
+    const loadFloor = async (durationS: number, serverPid?: number) => {
+      if (!floor || !floorTarget) return undefined;
+      const run = await load(floor.url, body, signature, { durationS, serverPid });
+      await drain(floorTarget, run.acknowledged.keys(), stallMs);
+      return run;
+    };
     await load(bare.url, bare.body, bare.signature, { durationS: warmupS });
+    await loadFloor(warmupS);
     acknowledge(await load(ingestUrl, body, signature, { durationS: warmupS }));
     await drain(target, acknowledged, stallMs);
     const rounds: Round[] = [];
@@ -284,6 +322,7 @@ async function measureRelay(
         durationS: seconds,
         serverPid: bare.pid,
       });
+      const floorRun = await loadFloor(seconds, floorServer?.pid);
       const relayRun = await load(ingestUrl, body, signature, {
         durationS: seconds,
         serverPid: relay.pid,
@@ -291,7 +330,7 @@ async function measureRelay(
       acknowledge(relayRun);
       // Deliveries still under way would load the machine during the next bare round.
       await drain(target, acknowledged, stallMs);
-      rounds.push({ bare: bareRun, relay: relayRun });
+      rounds.push({ bare: bareRun, ...(floorRun ? { floor: floorRun } : {}), relay: relayRun });
     }
     const paced = await load(ingestUrl, body, signature, {
       durationS: options.quick ? 3 : 10,
@@ -321,6 +360,7 @@ async function measureRelay(
   } finally {
     await relay?.stop();
     await target.stop();
+    for (const child of floor?.children ?? []) await child.stop();
   }
 }
 
@@ -344,11 +384,14 @@ function combined(runs: LoadRun[]) {
 const medianOf = (runs: LoadRun[], pick: (run: LoadRun) => number | undefined) =>
   median(runs.map(pick).filter((value): value is number => value !== undefined));
 
-function rowsFor(store: string, figures: StoreFigures, throughputGoal: boolean): Row[] {
+const FLOOR_LABEL = 'floor relay, per export';
+
+function rowsFor(store: string, figures: StoreFigures): Row[] {
   const figure = `${FIGURE} (${store})`;
   const label = 'bare node:http';
   const relayRuns = figures.rounds.map((r) => r.relay);
   const bareRuns = figures.rounds.map((r) => r.bare);
+  const floorRuns = figures.rounds.flatMap((r) => (r.floor ? [r.floor] : []));
   const relayAll = combined(relayRuns);
   const bareAll = combined(bareRuns);
   const loadNote = {
@@ -359,17 +402,23 @@ function rowsFor(store: string, figures: StoreFigures, throughputGoal: boolean):
     statuses: relayAll.statuses,
     errors: relayAll.errors,
   };
-  const perRound = figures.rounds.map(({ bare, relay }) => ({
+  const cpuUs = (run: LoadRun | undefined) =>
+    run?.serverCpuUsPer2xx === undefined ? null : round(run.serverCpuUsPer2xx);
+  const perRound = figures.rounds.map(({ bare, floor, relay }) => ({
     relayPerSecond: round(relay.perSecond),
     barePerSecond: round(bare.perSecond),
     ratio: round(relay.perSecond / bare.perSecond),
-    relayCpuUs: relay.serverCpuUsPer2xx === undefined ? null : round(relay.serverCpuUsPer2xx),
-    bareCpuUs: bare.serverCpuUsPer2xx === undefined ? null : round(bare.serverCpuUsPer2xx),
+    ...(floor ? { floorPerSecond: round(floor.perSecond) } : {}),
+    relayCpuUs: cpuUs(relay),
+    bareCpuUs: cpuUs(bare),
+    ...(floor ? { floorCpuUs: cpuUs(floor) } : {}),
   }));
   const noAnswers = `the relay answered no request with 2xx in ${relayAll.seconds} s of load (statuses ${JSON.stringify(relayAll.statuses)}, ${relayAll.errors} connection errors or timeouts)`;
   const noLags = `no acknowledged export reached the target while paced at ${PACED_RATE}/s`;
   const cpu = medianOf(relayRuns, (run) => run.serverCpuUsPer2xx);
   const bareCpu = medianOf(bareRuns, (run) => run.serverCpuUsPer2xx);
+  const floorCpu = medianOf(floorRuns, (run) => run.serverCpuUsPer2xx);
+  const againstFloor = floorRuns.length > 0;
   return [
     measured({
       figure,
@@ -378,19 +427,34 @@ function rowsFor(store: string, figures: StoreFigures, throughputGoal: boolean):
       value: medianOf(relayRuns, (run) => run.perSecond),
       baseline: medianOf(bareRuns, (run) => run.perSecond),
       baselineLabel: label,
-      ...(throughputGoal ? { goal: { on: 'ratio', op: '>=', target: 0.4 } } : {}),
-      details: { ...loadNote, bareStatuses: bareAll.statuses, perRound },
+      details: {
+        ...loadNote,
+        bareStatuses: bareAll.statuses,
+        ...(againstFloor
+          ? { floorPerSecond: round(medianOf(floorRuns, (run) => run.perSecond)) }
+          : {}),
+        perRound,
+      },
     }),
     measured({
       figure,
       metric: 'CPU per accepted export at full load (ingest and its delivery)',
       unit: 'µs',
       value: Number.isNaN(cpu) ? Number.NaN : Math.round(cpu),
-      baseline: Number.isNaN(bareCpu) ? null : Math.round(bareCpu),
-      baselineLabel: `${label}, per request`,
+      ...(againstFloor
+        ? {
+            baseline: Number.isNaN(floorCpu) ? null : Math.round(floorCpu),
+            baselineLabel: FLOOR_LABEL,
+            goal: { on: 'ratio', op: '<=', target: 1.5 },
+          }
+        : {
+            baseline: Number.isNaN(bareCpu) ? null : Math.round(bareCpu),
+            baselineLabel: `${label}, per request`,
+          }),
       whyNoValue: 'the relay process’s CPU time could not be read (/proc is Linux only)',
       details: {
         ...loadNote,
+        ...(againstFloor && !Number.isNaN(bareCpu) ? { bareCpuUs: Math.round(bareCpu) } : {}),
         perRound,
         note: 'all the relay process’s threads, user + system; deliveries run alongside ingest, so each export’s delivery is mostly inside its own figure',
       },
@@ -506,9 +570,9 @@ export async function relayThroughput(options: RelayOptions): Promise<Row[]> {
         standin.apiUrl,
         body,
         bare,
-        options,
+        { ...options, floorDatabasePath: join(dir, 'floor.sqlite') },
       );
-      rows.push(...rowsFor('SQLite', sqlite, true));
+      rows.push(...rowsFor('SQLite', sqlite));
     } catch (error) {
       rows.push(...allNotMeasured('SQLite', `the run failed: ${(error as Error).message}`));
     }
@@ -526,7 +590,7 @@ export async function relayThroughput(options: RelayOptions): Promise<Row[]> {
           bare,
           options,
         );
-        rows.push(...rowsFor('PostgreSQL', postgres, false));
+        rows.push(...rowsFor('PostgreSQL', postgres));
       }
     } catch (error) {
       rows.push(...allNotMeasured('PostgreSQL', `the run failed: ${(error as Error).message}`));

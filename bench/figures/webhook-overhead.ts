@@ -10,7 +10,8 @@ import { perform as performDouble } from '../standins/zapier-double';
 /**
  * Figure 2: microseconds the Candidate Exported pipeline (verify, dedupe, parse, normalise)
  * spends on one export, next to the floor any implementation pays: HMAC-SHA256 over the body
- * plus JSON.parse of it, timed in the same loop. Each call gets a fresh X-JazzHR-UUID so the
+ * plus JSON.parse of it, timed in the same loop. Information, without a goal: inside a Zapier
+ * invocation that costs tens of milliseconds, tens of microseconds are not felt. Each call gets a fresh X-JazzHR-UUID so the
  * dedupe step lets it through and the full pipeline runs.
  */
 
@@ -133,7 +134,6 @@ export async function webhookOverhead(options: WebhookOptions): Promise<Row[]> {
     for (const contender of contenders) await contender.run(-1);
     const times = await compareLoops(contenders, loop);
     const floorUs = times.get('floor')!;
-    const goal = { on: 'ratio', op: '<=', target: 2 } as const;
     const details = { bodyBytes: bytes, sample: sampleFile, ...loop };
     if (trigger.ok) {
       rows.push(
@@ -144,12 +144,11 @@ export async function webhookOverhead(options: WebhookOptions): Promise<Row[]> {
           value: times.get('perform')!,
           baseline: floorUs,
           baselineLabel: 'HMAC + JSON.parse',
-          goal,
           details: { ...details, stepsDirectUs: round(times.get('steps')!) },
         }),
       );
     } else {
-      rows.push(notMeasured(FIGURE, `candidate_exported perform, ${label}`, trigger.reason, goal));
+      rows.push(notMeasured(FIGURE, `candidate_exported perform, ${label}`, trigger.reason));
     }
     rows.push(
       measured({
@@ -159,7 +158,6 @@ export async function webhookOverhead(options: WebhookOptions): Promise<Row[]> {
         value: times.get('steps')!,
         baseline: floorUs,
         baselineLabel: 'HMAC + JSON.parse',
-        goal,
         details,
       }),
     );
