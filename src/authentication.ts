@@ -11,12 +11,13 @@
 import type { Authentication, Bundle, ZObject } from 'zapier-platform-core';
 
 import { jazzhr } from './jazzhr/client';
+import { idCreationStamp } from './jazzhr/ids';
 import { User } from './jazzhr/schemas';
-import { personName } from './triggers/dropdown';
+import { nameWithEmail, personName } from './people';
 
-/** `usr_20160511131709_…` carries its creation time; date_created (a day) is the fallback. */
+/** The creation time in the user's id; date_created (a day) is the fallback. */
 function createdAt(user: User): string {
-  const stamp = /_(\d{14})_/.exec(user.id)?.[1];
+  const stamp = idCreationStamp(user.id);
   if (stamp) return stamp;
   const day = user.date_created.replace(/\D/g, '');
   return day ? day.padEnd(14, '0') : '99999999999999';
@@ -31,9 +32,7 @@ export function accountOwner(users: User[]): User | undefined {
 
 /** A person's name and email as a recruiter reads them: "Dana Whitfield (dana@…)". */
 function personLabel(user: User): string {
-  const name = personName(user.first_name, user.last_name);
-  const email = user.email.trim();
-  return name && email ? `${name} (${email})` : name || email;
+  return nameWithEmail(personName(user.first_name, user.last_name), user.email, '');
 }
 
 /**

@@ -15,7 +15,7 @@
  */
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
-import { scrubSecrets } from './jazzhr/answers';
+import { scrubSecrets } from './scrub-secrets';
 import { RELAY_ACCESS_TOKEN_ENV } from './relay-client';
 import { headerReader, JAZZHR_HEADER } from './webhook';
 

@@ -15,6 +15,8 @@ import {
   type ExportItem,
   type SubscriptionResponse,
 } from './relay/protocol';
+import { scrubSecrets } from './scrub-secrets';
+import { isHttpUrl } from './web-link';
 
 export const RELAY_URL_ENV = 'JAZZHR_RELAY_URL';
 export const RELAY_ACCESS_TOKEN_ENV = 'JAZZHR_RELAY_ACCESS_TOKEN';
@@ -36,24 +38,19 @@ export function relayBaseUrl(env: NodeJS.ProcessEnv = process.env): string | nul
 export function relayClient(z: ZObject, bundle: Bundle) {
   const apiKey = String(bundle.authData?.api_key ?? '').trim();
   const accessToken = process.env[RELAY_ACCESS_TOKEN_ENV]?.trim() ?? '';
-  const hidden = [apiKey, accessToken].filter((value) => value.length >= 4);
+  const hidden = [apiKey, accessToken];
 
   function baseUrl(): string {
     const base = relayBaseUrl();
     if (base === null)
       throw new z.errors.Error(RELAY_NOT_CONFIGURED_MESSAGE, 'relay_not_configured', 500);
-    try {
-      const { protocol } = new URL(base);
-      if (protocol === 'https:' || protocol === 'http:') return base;
-    } catch {
-      // Falls through to the same message: the value itself is not echoed.
-    }
+    // The value itself is never echoed: it may hold credentials.
+    if (isHttpUrl(base)) return base;
     throw new z.errors.Error(RELAY_URL_INVALID_MESSAGE, 'relay_not_configured', 500);
   }
 
   function scrub(text: string): string {
-    let result = text;
-    for (const value of hidden) result = result.split(value).join('[hidden]');
+    const result = scrubSecrets(text, hidden);
     return result.length > 300 ? `${result.slice(0, 300)}…` : result;
   }
 
@@ -189,16 +186,18 @@ export function relayClient(z: ZObject, bundle: Bundle) {
       return status !== 404;
     },
 
-    /** GET /v1/connections/{id}/exports: one channel's stored exports (no channel = the default one), newest first. */
+    /**
+     * GET /v1/connections/{id}/exports: one channel's stored exports (no channel = the default
+     * one), newest first; at most `limit` of them (EXPORTS_MAX_LIMIT at most), the relay's
+     * default number when none is given.
+     */
     async listExports(
       connectionId: string,
-      limit = EXPORTS_DEFAULT_LIMIT,
+      limit?: number,
       channel?: string,
     ): Promise<ExportItem[]> {
-      const bounded = Math.min(
-        Math.max(Math.trunc(limit) || EXPORTS_DEFAULT_LIMIT, 1),
-        EXPORTS_MAX_LIMIT,
-      );
+      const asked = Math.trunc(limit ?? 0);
+      const bounded = asked > 0 ? Math.min(asked, EXPORTS_MAX_LIMIT) : EXPORTS_DEFAULT_LIMIT;
       const query = new URLSearchParams({ limit: String(bounded) });
       if (channel !== undefined) query.set('channel', channel);
       const path = `/v1/connections/${encodeURIComponent(connectionId)}/exports?${query}`;

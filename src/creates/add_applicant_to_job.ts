@@ -6,10 +6,10 @@ import {
 } from 'zapier-platform-core';
 import { z as zod } from 'zod';
 
+import { optionalText, parseInput, requiredApplicantId, requiredJobId } from '../inputs';
 import { isUnconfirmedWrite, jazzhr, type JazzHRClient } from '../jazzhr/client';
 import { ApplicantDetail, ApplicantJob, CreatedApplicantJob } from '../jazzhr/schemas';
 import sample from '../samples/applicant_job.json';
-import { optionalText, parseInput, requiredApplicantId, requiredJobId } from './shared';
 
 const inputFields = [
   {

@@ -12,18 +12,11 @@ import {
   NAME_LOOKUP_MAX_PAGES,
 } from '../jazzhr/applicant-lookup';
 import { isUnconfirmedWrite, jazzhr, PAGE_SIZE } from '../jazzhr/client';
+import { applicantOutputFields, flattenApplicant } from '../applicant-output';
+import { optionalJobId, optionalText, parseInput, requiredEmail, requiredText } from '../inputs';
 import { ApplicantDetail, CreatedApplicant } from '../jazzhr/schemas';
 import applicantSample from '../samples/applicant.json';
 import { downloadResumeAsBase64, RESUME_MAX_BYTES } from './resume-download';
-import {
-  applicantOutputFields,
-  flattenApplicant,
-  optionalJobId,
-  optionalText,
-  parseInput,
-  requiredEmail,
-  requiredText,
-} from './shared';
 
 const RETURN_EXISTING = 'return_existing';
 const CREATE_ANYWAY = 'create_anyway';

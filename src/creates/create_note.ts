@@ -6,10 +6,10 @@ import {
 } from 'zapier-platform-core';
 import { z as zod } from 'zod';
 
+import { optionalText, parseInput, requiredApplicantId, requiredText } from '../inputs';
 import { jazzhr } from '../jazzhr/client';
 import { CreatedNote } from '../jazzhr/schemas';
 import sample from '../samples/note.json';
-import { optionalText, parseInput, requiredApplicantId, requiredText } from './shared';
 
 export const ANONYMOUS_USER = 'usr_anonymous';
 

@@ -5,6 +5,8 @@
  */
 import type { z, ZodType } from 'zod';
 
+import { scrubSecrets } from '../scrub-secrets';
+import { issueLines, issuePath } from '../zod-issues';
 import { asList } from './schemas';
 
 export const DEFAULT_BASE_URL = 'https://api.resumatorapi.com/v1';
@@ -94,20 +96,6 @@ export function resourcePath(
     segments.push('page', String(options.page));
   }
   return `/${segments.join('/')}`;
-}
-
-/** Removes every given secret, and anything that looks like an apikey parameter or field, from text meant for people. */
-export function scrubSecrets(text: string, secrets: readonly string[] = []): string {
-  let scrubbed = text
-    .replace(/(apikey=)[^&\s"'#]+/gi, '$1[hidden]')
-    .replace(/("apikey"\s*:\s*")[^"]*(")/gi, '$1[hidden]$2');
-  for (const secret of secrets) {
-    // Very short values would blank out ordinary words; real JazzHR keys are long.
-    if (secret.length < 4) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)]))
-      scrubbed = scrubbed.split(form).join('[hidden]');
-  }
-  return scrubbed;
 }
 
 /** A short, single-line, scrubbed excerpt of a body for error messages. */
@@ -328,18 +316,15 @@ export function normaliseList(value: unknown): unknown[] {
   return asList(value);
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(record)';
-  return `${path}: ${issue.message}`;
-}
-
 function schemaFailure(
   resource: string,
   issues: z.core.$ZodIssue[],
   position?: number,
 ): JazzHRFailure {
   const where = position === undefined ? '' : ` (record ${position + 1})`;
-  const problems = issues.slice(0, 3).map(describeIssue).join('; ');
+  const problems = issueLines(issues, (issue) => issuePath(issue) || '(record)')
+    .slice(0, 3)
+    .join('; ');
   return {
     kind: 'invalid_response',
     message: `JazzHR sent a ${resource} record${where} in a shape this integration cannot read: ${problems}.`,

@@ -14,6 +14,7 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
 import { isNotFoundError, jazzhr, PAGE_SIZE } from './client';
+import { idCreationStamp } from './ids';
 import { ApplicantDetail, ApplicantSummary } from './schemas';
 
 export const NAME_LOOKUP_MAX_PAGES = 2;
@@ -34,9 +35,6 @@ export const normaliseEmail = (email: string): string => email.trim().toLowerCas
 const normaliseName = (name: string): string =>
   name.normalize('NFKD').replace(/\p{M}/gu, '').trim().replace(/\s+/g, ' ').toLowerCase();
 
-/** `prospect_20160512184407_…` carries its creation time; ids without one sort last. */
-const creationStamp = (id: string): string => /_(\d{14})_/.exec(id)?.[1] ?? '';
-
 /**
  * The listed applicants whose name equals the one asked for (each part given must match, so a
  * last name alone matches every first name), newest first (id timestamp, then apply date).
@@ -55,7 +53,7 @@ function trueNamesakes(
 
 function newestFirst(a: ApplicantSummary, b: ApplicantSummary): number {
   return (
-    creationStamp(b.id).localeCompare(creationStamp(a.id)) ||
+    idCreationStamp(b.id).localeCompare(idCreationStamp(a.id)) ||
     b.apply_date.localeCompare(a.apply_date)
   );
 }

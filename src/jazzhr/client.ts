@@ -21,6 +21,8 @@ import {
   type Outcome,
 } from './answers';
 
+import { zapierErrorCode } from '../zapier-errors';
+
 export { PAGE_SIZE, type Filters } from './answers';
 
 /** Pages listPages walks when the caller does not say: 500 records, 5 of the 80 requests a minute JazzHR allows. */
@@ -54,17 +56,6 @@ export function toZapierError(z: ZObject, failure: JazzHRFailure, method: 'GET' 
       );
     default:
       return new z.errors.Error(failure.message, `jazzhr_${failure.kind}`, failure.status);
-  }
-}
-
-/** The code of a Zapier error, such as the `jazzhr_…` codes toZapierError gives (`z.errors.Error` keeps message, code and status as JSON). */
-export function zapierErrorCode(error: unknown): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  try {
-    const { code } = JSON.parse(error.message) as { code?: unknown };
-    return typeof code === 'string' ? code : undefined;
-  } catch {
-    return undefined;
   }
 }
 

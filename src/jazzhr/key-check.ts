@@ -2,7 +2,8 @@
  * Checks a JazzHR API key with one cheap request, outside Zapier (the relay uses it).
  * Never throws, and no message it returns contains the key.
  */
-import { apiBaseUrl, interpretAnswer, networkFailure, resourcePath, scrubSecrets } from './answers';
+import { scrubSecrets } from '../scrub-secrets';
+import { apiBaseUrl, interpretAnswer, networkFailure, resourcePath } from './answers';
 
 export type KeyCheckResult =
   { ok: true } | { ok: false; reason: 'rejected' | 'unavailable'; message: string };

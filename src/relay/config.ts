@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 
+import { DEFAULT_BASE_URL } from '../jazzhr/answers';
+import { isHttpUrl } from '../web-link';
+
 /** One environment variable. Parsers' messages are completed by its name: "PORT must be …". */
 export interface Variable {
   name: string;
@@ -25,13 +28,7 @@ const integer = (min: number, max: number) =>
 
 const httpUrl = z
   .string()
-  .refine((value) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, 'must be an http:// or https:// URL')
+  .refine(isHttpUrl, 'must be an http:// or https:// URL')
   .transform((value) => value.replace(/\/+$/, ''));
 
 const hostList = z
@@ -126,7 +123,7 @@ export const RELAY_VARIABLES = {
   },
   jazzhrApiUrl: {
     name: 'JAZZHR_API_URL',
-    default: 'https://api.resumatorapi.com/v1',
+    default: DEFAULT_BASE_URL,
     meaning: 'Where new API keys are checked.',
     parse: httpUrl,
   },

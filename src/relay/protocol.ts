@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 
+import { isHttpUrl } from '../web-link';
+
 export const errorCode = z.enum([
   'bad_request',
   'invalid_api_key',
@@ -40,13 +42,7 @@ export const createSubscriptionRequest = z.object(
     target_url: z
       .string({ error: 'target_url must be the http(s) URL that deliveries are posted to' })
       .max(2048, 'target_url must be at most 2048 characters')
-      .refine((value) => {
-        try {
-          return ['http:', 'https:'].includes(new URL(value).protocol);
-        } catch {
-          return false;
-        }
-      }, 'target_url must be an absolute http:// or https:// URL'),
+      .refine(isHttpUrl, 'target_url must be an absolute http:// or https:// URL'),
   },
   { error: 'The body must be a JSON object with connection_id and target_url' },
 );

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import sampleExport from '../samples/candidate-export.body.json';
+import { isHttpUrl } from '../web-link';
 import { JAZZHR_EVENT, JAZZHR_HEADER, signBody } from '../webhook';
 
 const VERIFY_BODY = '{"data": "JazzHR Verify Event"}';
@@ -131,11 +132,7 @@ function checkArguments(
   event: string,
 ): string | undefined {
   if (positionals.length !== 1) return 'Give exactly one ingest URL.';
-  try {
-    if (!['http:', 'https:'].includes(new URL(positionals[0]!).protocol)) throw new Error();
-  } catch {
-    return 'The ingest URL must be an http:// or https:// URL.';
-  }
+  if (!isHttpUrl(positionals[0]!)) return 'The ingest URL must be an http:// or https:// URL.';
   if (!secret) return '--secret is required: the Secret Key the relay gave for this connection.';
   const known: string[] = [JAZZHR_EVENT.candidateExport, JAZZHR_EVENT.verify];
   if (!known.includes(event.toUpperCase())) return `--event must be ${known.join(' or ')}.`;

@@ -6,6 +6,8 @@ import {
 } from 'zapier-platform-core';
 import { z as zod } from 'zod';
 
+import { applicantOutputFields, flattenApplicant } from '../applicant-output';
+import { optionalApplicantId, optionalText, parseInput } from '../inputs';
 import {
   EMAIL_ONLY_MAX_DETAILS,
   findApplicantByEmail,
@@ -14,13 +16,6 @@ import {
 } from '../jazzhr/applicant-lookup';
 import { isNotFoundError, jazzhr, PAGE_SIZE } from '../jazzhr/client';
 import { ApplicantDetail } from '../jazzhr/schemas';
-import {
-  applicantOutputFields,
-  flattenApplicant,
-  optionalApplicantId,
-  optionalText,
-  parseInput,
-} from '../creates/shared';
 import sample from '../samples/applicant.json';
 
 const inputFields = [

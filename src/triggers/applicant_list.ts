@@ -3,7 +3,10 @@ import { defineTrigger, type Bundle, type ZObject } from 'zapier-platform-core';
 import { jazzhr } from '../jazzhr/client';
 import { ApplicantSummary } from '../jazzhr/schemas';
 import sample from '../samples/applicant_list.json';
-import { jazzhrPage, joinNonEmpty, personName } from './dropdown';
+import { joinNonEmpty } from '../blank';
+import { idCreationStamp } from '../jazzhr/ids';
+import { personName } from '../people';
+import { jazzhrPage } from './dropdown';
 
 /** "Alan Turing — Software Craftsman Developer" */
 export function applicantLabel(applicant: ApplicantSummary): string {
@@ -11,14 +14,11 @@ export function applicantLabel(applicant: ApplicantSummary): string {
   return joinNonEmpty([name, applicant.job_title], ' — ');
 }
 
-/** `prospect_20160512184407_…` carries its creation time, finer than the apply date. */
-const creationStamp = (id: string): string => /_(\d{14})_/.exec(id)?.[1] ?? '';
-
 /** JazzHR lists roughly newest first but not in order within a day; sort each page properly. */
 function newestFirst(a: ApplicantSummary, b: ApplicantSummary): number {
   return (
     b.apply_date.localeCompare(a.apply_date) ||
-    creationStamp(b.id).localeCompare(creationStamp(a.id))
+    idCreationStamp(b.id).localeCompare(idCreationStamp(a.id))
   );
 }
 

@@ -5,20 +5,23 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { z as zod } from 'zod';
 
+import { applicationFor, flattenApplicant, type ApplicantOutput } from '../applicant-output';
 import { jazzhr } from '../jazzhr/client';
-import { ApplicantDetail, Job, User, type ApplicantDetailJob } from '../jazzhr/schemas';
-import { personName } from './dropdown';
+import { jazzhrIdPattern } from '../jazzhr/ids';
+import { ApplicantDetail, Job, User } from '../jazzhr/schemas';
+import { personName } from '../people';
+import { issueLines } from '../zod-issues';
 
 const requiredId = (prefix: string, label: string) =>
   zod
     .string({ error: `${label} is missing.` })
     .trim()
-    .regex(new RegExp(`^${prefix}_\\w+$`), { error: `${label} is not a JazzHR ${prefix}_ ID.` });
+    .regex(jazzhrIdPattern(prefix), { error: `${label} is not a JazzHR ${prefix}_ ID.` });
 
 function readPointer<S extends zod.ZodType>(z: ZObject, schema: S, inputData: unknown) {
   const parsed = schema.safeParse(inputData);
   if (parsed.success) return parsed.data as zod.infer<S>;
-  const problems = parsed.error.issues.map((issue) => issue.message).join(' ');
+  const problems = issueLines(parsed.error.issues, () => undefined).join(' ');
   throw new z.errors.Error(
     `This record's details could not be loaded: ${problems}`,
     'invalid_pointer',
@@ -26,29 +29,32 @@ function readPointer<S extends zod.ZodType>(z: ZObject, schema: S, inputData: un
   );
 }
 
-const jobOf = (jobs: ApplicantDetailJob[], jobId: string) =>
-  jobs.find((job) => job.job_id === jobId) ?? jobs[0];
+/** The contact and profile fields of an applicant's output, with the given job's workflow step. */
+const CONTACT_FIELDS = [
+  'name',
+  'email',
+  'phone',
+  'address',
+  'location',
+  'linkedin_url',
+  'website',
+  'source',
+  'referrer',
+  'desired_salary',
+  'desired_start_date',
+  'recruiter_id',
+  'rating',
+  'resume_link',
+  'workflow_step_id',
+  'applicant_progress',
+] as const satisfies (keyof ApplicantOutput)[];
 
 function applicantContact(applicant: ApplicantDetail, jobId: string) {
-  const application = jobOf(applicant.jobs, jobId);
-  return {
-    name: personName(applicant.first_name, applicant.last_name),
-    email: applicant.email,
-    phone: applicant.phone,
-    address: applicant.address,
-    location: applicant.location,
-    linkedin_url: applicant.linkedin_url,
-    website: applicant.website,
-    source: applicant.source,
-    referrer: applicant.referrer,
-    desired_salary: applicant.desired_salary,
-    desired_start_date: applicant.desired_start_date,
-    recruiter_id: applicant.recruiter_id,
-    rating: applicant.rating,
-    resume_link: applicant.resume_link,
-    workflow_step_id: application?.workflow_step_id ?? '',
-    applicant_progress: application?.applicant_progress ?? '',
-  };
+  const output = flattenApplicant(applicant, jobId);
+  return Object.fromEntries(CONTACT_FIELDS.map((key) => [key, output[key]])) as Pick<
+    ApplicantOutput,
+    (typeof CONTACT_FIELDS)[number]
+  >;
 }
 
 const ApplicantPointer = zod.object({
@@ -85,7 +91,7 @@ export async function hireDetails(z: ZObject, bundle: Bundle) {
     last_name: applicant.last_name,
     ...applicantContact(applicant, pointer.job_id),
     apply_date: applicant.apply_date,
-    job_title: job?.title ?? jobOf(applicant.jobs, pointer.job_id)?.job_title ?? '',
+    job_title: job?.title ?? applicationFor(applicant.jobs, pointer.job_id)?.job_title ?? '',
     job_department: job?.department ?? '',
     job_type: job?.type ?? '',
     job_city: job?.city ?? '',
@@ -156,8 +162,8 @@ const ActivityPointer = zod.object({
  */
 export async function activityPeople(z: ZObject, bundle: Bundle) {
   const pointer = readPointer(z, ActivityPointer, bundle.inputData);
-  const isUser = /^usr_\w+$/.test(pointer.user_id);
-  const isApplicant = /^prospect_\w+$/.test(pointer.object_id);
+  const isUser = jazzhrIdPattern('usr').test(pointer.user_id);
+  const isApplicant = jazzhrIdPattern('prospect').test(pointer.object_id);
   const [directory, applicant] = await Promise.all([
     isUser ? userDirectory(z, bundle, pointer.user_id) : undefined,
     isApplicant

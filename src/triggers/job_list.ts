@@ -3,7 +3,8 @@ import { defineTrigger, type Bundle, type ZObject } from 'zapier-platform-core';
 import { jazzhr } from '../jazzhr/client';
 import { Job } from '../jazzhr/schemas';
 import sample from '../samples/job_list.json';
-import { jazzhrPage, joinNonEmpty } from './dropdown';
+import { joinNonEmpty } from '../blank';
+import { jazzhrPage } from './dropdown';
 
 /** "Executive Consultant — Des Moines, IA (Open)" */
 export function jobLabel(job: Job): string {

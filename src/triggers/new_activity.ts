@@ -1,19 +1,12 @@
 import { defineTrigger, type Bundle, type ZObject } from 'zapier-platform-core';
 import { z as zod } from 'zod';
 
+import { optionalInputText, optionalJazzId, parseInput } from '../inputs';
 import { jazzhr } from '../jazzhr/client';
 import { Activity } from '../jazzhr/schemas';
 import sample from '../samples/new_activity.json';
 import { activityPeople } from './hydrators';
-import {
-  DEDUPE_PAGES,
-  newestFirst,
-  optionalInputText,
-  optionalJazzId,
-  parseInput,
-  pollMode,
-  withDetails,
-} from './polling';
+import { DEDUPE_PAGES, newestFirst, pollMode, withDetails } from './polling';
 
 const Input = zod.object({
   category: optionalInputText('Category', 100),

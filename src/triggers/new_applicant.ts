@@ -4,17 +4,11 @@ import { z as zod } from 'zod';
 import { jazzhr } from '../jazzhr/client';
 import { ApplicantSummary } from '../jazzhr/schemas';
 import sample from '../samples/new_applicant.json';
-import { personName } from './dropdown';
+import { optionalJazzId, parseInput } from '../inputs';
+import { idCreationStamp } from '../jazzhr/ids';
+import { personName } from '../people';
 import { applicantDetails } from './hydrators';
-import {
-  DEDUPE_PAGES,
-  idTimestamp,
-  newestFirst,
-  optionalJazzId,
-  parseInput,
-  pollMode,
-  withDetails,
-} from './polling';
+import { DEDUPE_PAGES, newestFirst, pollMode, withDetails } from './polling';
 
 const Input = zod.object({
   job_id: optionalJazzId('job', 'Job', 'job_20160512181416_C2ZAFIUBO61DKFDA'),
@@ -31,7 +25,7 @@ async function perform(z: ZObject, bundle: Bundle) {
 
   // JazzHR sorts by apply date only roughly and not at all within a day; the id carries
   // the exact creation time.
-  const applicants = newestFirst(listed, (a) => [a.apply_date, idTimestamp(a.id), a.id]).map(
+  const applicants = newestFirst(listed, (a) => [a.apply_date, idCreationStamp(a.id), a.id]).map(
     (a) => ({
       id: a.id,
       first_name: a.first_name,

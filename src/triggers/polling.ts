@@ -1,5 +1,4 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { z as zod, type ZodType } from 'zod';
 
 /** The Zap editor only processes three new records when a user tests a trigger. */
 export const SAMPLE_SIZE = 3;
@@ -68,42 +67,4 @@ export function newestFirst<Item>(items: Item[], sortKeys: (item: Item) => strin
       return 0;
     })
     .map(({ item }) => item);
-}
-
-/** `prospect_20160512184407_MYXVB4IKB2IALSSA` → `20160512184407`; '' when the id has none. */
-export function idTimestamp(id: string): string {
-  return /^[a-z]+_(\d{14})_/i.exec(id)?.[1] ?? '';
-}
-
-/** An optional text input: blank, null and missing all mean "not set". */
-const optionalText = <S extends ZodType>(schema: S) =>
-  zod.preprocess((value) => {
-    if (value === null || value === undefined) return undefined;
-    if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
-    return value;
-  }, schema.optional());
-
-/** An optional JazzHR id input such as `job_…` or `prospect_…`. */
-export const optionalJazzId = (prefix: string, label: string, example: string) =>
-  optionalText(
-    zod
-      .string({ error: `${label} must be text: a JazzHR ID such as ${example}.` })
-      .regex(new RegExp(`^${prefix}_[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*$`), {
-        error: `${label} must be a JazzHR ID that starts with "${prefix}_", such as ${example}. Pick one from the dropdown, or map an ID field from an earlier step.`,
-      }),
-  );
-
-export const optionalInputText = (label: string, maxLength: number) =>
-  optionalText(
-    zod
-      .string({ error: `${label} must be text.` })
-      .max(maxLength, { error: `${label} is longer than ${maxLength} characters.` }),
-  );
-
-/** Checks a bundle's inputData, throwing a message that tells the user what to fix. */
-export function parseInput<S extends ZodType>(z: ZObject, schema: S, inputData: unknown) {
-  const parsed = schema.safeParse(inputData ?? {});
-  if (parsed.success) return parsed.data as zod.infer<S>;
-  const problems = parsed.error.issues.map((issue) => issue.message).join(' ');
-  throw new z.errors.Error(problems, 'invalid_input', 400);
 }

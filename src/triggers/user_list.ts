@@ -3,14 +3,12 @@ import { defineTrigger, type Bundle, type ZObject } from 'zapier-platform-core';
 import { jazzhr } from '../jazzhr/client';
 import { User } from '../jazzhr/schemas';
 import sample from '../samples/user_list.json';
-import { jazzhrPage, personName } from './dropdown';
+import { nameWithEmail, personName } from '../people';
+import { jazzhrPage } from './dropdown';
 
 /** "Dana Whitfield (dana.whitfield@example.com)" */
 export function userLabel(user: User): string {
-  const name = personName(user.first_name, user.last_name);
-  const email = user.email.trim();
-  if (name && email) return `${name} (${email})`;
-  return name || email || user.id;
+  return nameWithEmail(personName(user.first_name, user.last_name), user.email, user.id);
 }
 
 export async function perform(z: ZObject, bundle: Bundle) {

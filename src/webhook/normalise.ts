@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
+import { blankToNull } from '../blank';
+import { httpUrl } from '../web-link';
+
 import { isEmptyFilter, positionMatches, type PositionFilter } from './filter';
 import type { CandidateExport } from './payload';
 
@@ -262,12 +265,7 @@ function profileUrlFromLink(link: string | undefined): string | null {
   const value = blankToNull(link);
   if (value === null) return null;
   const candidate = /<([^>]+)>/.exec(value)?.[1] ?? value;
-  try {
-    const url = new URL(candidate.trim());
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : null;
-  } catch {
-    return null;
-  }
+  return httpUrl(candidate.trim())?.toString() ?? null;
 }
 
 const DATE_TIME =
@@ -331,9 +329,4 @@ function firstText(values: ReadonlyArray<string | null | undefined>): string | n
     if (text !== null) return text;
   }
   return null;
-}
-
-function blankToNull(value: string | null | undefined): string | null {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : null;
 }

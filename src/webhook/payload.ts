@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+import { asList } from '../jazzhr/schemas';
+import { issueLines, issuePath, someIssues } from '../zod-issues';
+
 export type CandidateExportParseFailure =
   'invalid_json' | 'verify_event' | 'not_candidate_export' | 'invalid_field';
 
@@ -27,15 +30,7 @@ const text = z
 
 /** JazzHR sends a one-item list as a bare object, and empty lists as null or "". */
 function list<Item extends z.ZodType>(item: Item) {
-  return z.preprocess(
-    (value) =>
-      value === null || value === undefined || value === ''
-        ? []
-        : Array.isArray(value)
-          ? value
-          : [value],
-    z.array(item),
-  );
+  return z.preprocess(asList, z.array(item));
 }
 
 /** A record whose fields all default to null, tolerating a bare scalar where `scalarKey` is meant. */
@@ -163,13 +158,10 @@ function validate(json: unknown): CandidateExport {
   }
   const result = exportSchema().safeParse(json);
   if (result.success) return result.data;
-  const problems = result.error.issues
-    .slice(0, MAX_REPORTED_ISSUES)
-    .map((issue) => `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`);
-  const more = result.error.issues.length - problems.length;
+  const problems = issueLines(result.error.issues, (issue) => issuePath(issue) || '(body)');
   throw new CandidateExportParseError(
     'invalid_field',
-    `The Candidate Export has fields of the wrong type: ${problems.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`,
+    `The Candidate Export has fields of the wrong type: ${someIssues(problems, MAX_REPORTED_ISSUES)}.`,
   );
 }
 

@@ -13,9 +13,9 @@ import {
   parseRecords,
   resourcePath,
   retryAfterSeconds,
-  scrubSecrets,
   type Expectation,
 } from '../../src/jazzhr/answers';
+import { scrubSecrets } from '../../src/scrub-secrets';
 import { ApplicantSummary } from '../../src/jazzhr/schemas';
 
 const KEY = 'sEcReT-KeY-http-7Q2Z';

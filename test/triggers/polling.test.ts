@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Bundle } from 'zapier-platform-core';
 
-import { idTimestamp, newestFirst, pollMode } from '../../src/triggers/polling';
+import { newestFirst, pollMode } from '../../src/triggers/polling';
 
 const bundleWith = (meta: Partial<Bundle['meta']>) => ({ meta }) as Bundle;
 
@@ -13,18 +13,6 @@ describe('pollMode', () => {
     expect(pollMode(bundleWith({ isLoadingSample: true }))).toBe('sample');
     expect(pollMode(bundleWith({}))).toBe('live');
     expect(pollMode({} as Bundle)).toBe('live');
-  });
-});
-
-describe('idTimestamp', () => {
-  it.each([
-    ['prospect_20160512184407_MYXVB4IKB2IALSSA', '20160512184407'],
-    ['job_20160513151834_OTSLF01TKSHFNRUF', '20160513151834'],
-    ['prospect_2016051218440_SHORT', ''],
-    ['12345', ''],
-    ['', ''],
-  ])('reads %j as %j', (id, stamp) => {
-    expect(idTimestamp(id)).toBe(stamp);
   });
 });
 

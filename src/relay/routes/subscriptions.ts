@@ -1,3 +1,4 @@
+import { issueLines } from '../../zod-issues';
 import { RELAY_VARIABLES, isAllowedTargetHost } from '../config';
 import { HttpError, clip, notFound, readJson, sendEmpty, sendJson } from '../http';
 import { mintSecret, newId } from '../ids';
@@ -12,12 +13,7 @@ export const subscriptionRoutes: Route[] = [
       const connection = await auth.authenticate(req);
       const parsed = createSubscriptionRequest.safeParse(await readJson(req));
       if (!parsed.success) {
-        const problems = parsed.error.issues.map((issue) =>
-          issue.path.length > 0 && !issue.message.startsWith(String(issue.path[0]))
-            ? `${issue.path.join('.')}: ${issue.message}`
-            : issue.message,
-        );
-        throw new HttpError(400, 'bad_request', problems.join('; '));
+        throw new HttpError(400, 'bad_request', issueLines(parsed.error.issues).join('; '));
       }
       const { connection_id: connectionId, target_url: targetUrl } = parsed.data;
       if (connectionId !== connection.id) {

@@ -4,8 +4,9 @@
  */
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
-import { channelIngestUrl, EXPORTS_MAX_LIMIT } from '../../relay/protocol';
+import { channelIngestUrl, EXPORTS_DEFAULT_LIMIT, EXPORTS_MAX_LIMIT } from '../../relay/protocol';
 import { relayClient } from '../../relay-client';
+import { zapierErrorMessage } from '../../zapier-errors';
 import {
   CandidateExportParseError,
   headerReader,
@@ -48,9 +49,6 @@ export async function unsubscribeFromExports(
   return { id: subscriptionId, deleted };
 }
 
-/** How many stored exports the editor is shown when Zapier does not say. */
-const DEFAULT_LIST_LIMIT = 3;
-
 /**
  * Recent exports the relay stored, through the same parse and normalise as live
  * deliveries. Their signatures are not checked again: the relay verified them on
@@ -64,7 +62,7 @@ export async function listRecentExports(
   const relay = relayClient(z, bundle);
   const connection = await relay.ensureConnection();
   const limit =
-    bundle.meta?.limit && bundle.meta.limit > 0 ? bundle.meta.limit : DEFAULT_LIST_LIMIT;
+    bundle.meta?.limit && bundle.meta.limit > 0 ? bundle.meta.limit : EXPORTS_DEFAULT_LIMIT;
   // Filters may skip most exports: look through as many as the relay lists to find `limit`.
   const fetchLimit = isEmptyFilter(filter) ? limit : EXPORTS_MAX_LIMIT;
   const stored = await relay.listExports(connection.id, fetchLimit, channel);
@@ -119,7 +117,7 @@ export async function setupInstructionsField(z: ZObject, bundle: Bundle) {
             connection.secret,
           );
   } catch (error) {
-    helpText = `**JazzHR cannot be connected to this Zap yet.** ${error instanceof Error ? readableMessage(error) : 'The relay could not be reached.'}`;
+    helpText = `**JazzHR cannot be connected to this Zap yet.** ${error instanceof Error ? zapierErrorMessage(error) : 'The relay could not be reached.'}`;
   }
   return [{ key: 'jazzhr_setup', label: 'Connect JazzHR', type: 'copy' as const, helpText }];
 }
@@ -163,15 +161,4 @@ export function namedIntegrationInstructions(
 /** The name as the user typed it, without characters that Markdown would read as formatting. */
 function markdownText(text: string): string {
   return text.replace(/[\\`*_[\]<>#|]/g, (character) => `\\${character}`);
-}
-
-/** Zapier errors carry JSON in their message; the user-facing text is inside. */
-function readableMessage(error: Error): string {
-  try {
-    const parsed = JSON.parse(error.message) as { message?: unknown };
-    if (typeof parsed.message === 'string') return parsed.message;
-  } catch {
-    // A plain message.
-  }
-  return error.message;
 }

@@ -2,17 +2,8 @@ import { createAppTester, type ZObject } from 'zapier-platform-core';
 import zapier from 'zapier-platform-core';
 import { z as zod } from 'zod';
 
-import {
-  applicantOutputFields,
-  flattenApplicant,
-  optionalText,
-  parseInput,
-  requiredEmail,
-} from '../../src/creates/shared';
-import { ApplicantDetail } from '../../src/jazzhr/schemas';
-import applicantSample from '../../src/samples/applicant.json';
-import { DETAIL } from '../fixtures/applicants/builders';
-import { failureOf, userMessage } from '../support/jazzhr';
+import { optionalText, parseInput, requiredEmail } from '../src/inputs';
+import { failureOf, userMessage } from './support/jazzhr';
 
 const appTester = createAppTester({ version: '1.0.0', platformVersion: zapier.version });
 
@@ -21,22 +12,6 @@ function parse(schema: zod.ZodType, inputData: unknown) {
     Promise.resolve(parseInput(z, schema, inputData, [{ key: 'email', label: 'Email' }])),
   );
 }
-
-describe('flattenApplicant', () => {
-  it('turns the synthetic detail into the sample the Zap editor shows', () => {
-    expect(flattenApplicant(ApplicantDetail.parse(DETAIL))).toEqual(applicantSample);
-  });
-
-  it('gives empty job fields for an applicant without jobs', () => {
-    const flat = flattenApplicant(ApplicantDetail.parse({ id: 'prospect_1_A', jobs: '' }));
-    expect(flat).toMatchObject({ job_id: '', job_title: '', job_titles: '', jobs: [], name: '' });
-  });
-
-  it('labels every top-level output key it returns', () => {
-    const labelled = new Set(applicantOutputFields.map((field) => field.key.split('[]')[0]));
-    expect(Object.keys(applicantSample).filter((key) => !labelled.has(key))).toEqual([]);
-  });
-});
 
 describe('parseInput', () => {
   it('treats blanks as missing and trims the rest', async () => {
