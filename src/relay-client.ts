@@ -35,24 +35,84 @@ export function relayBaseUrl(env: NodeJS.ProcessEnv = process.env): string | nul
   return configured ? configured.replace(/\/+$/, '') : null;
 }
 
+/** The relay's base URL, or an error the publisher can act on when it is unset or not http(s). */
+function relayBase(z: ZObject): string {
+  const base = relayBaseUrl();
+  if (base === null)
+    throw new z.errors.Error(RELAY_NOT_CONFIGURED_MESSAGE, 'relay_not_configured', 500);
+  // The value itself is never echoed: it may hold credentials.
+  if (isHttpUrl(base)) return base;
+  throw new z.errors.Error(RELAY_URL_INVALID_MESSAGE, 'relay_not_configured', 500);
+}
+
+/** At most 300 characters of a relay's message. */
+const clipped = (text: string): string => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
+
+/** The Zapier error for a relay answer outside 2xx, the relay's own words scrubbed of the key and token. */
+function relayError(
+  z: ZObject,
+  response: HttpResponse,
+  request: { method: string; path: string; secrets: readonly string[] },
+): Error {
+  const { method, path } = request;
+  const body = looseErrorBody.safeParse(safeJson(response.content));
+  const relayMessage = body.success
+    ? clipped(scrubSecrets(body.data.error.message.trim(), request.secrets))
+    : '';
+  const said = relayMessage ? ` The relay said: ${relayMessage}` : '';
+  const code = body.success ? body.data.error.code : undefined;
+  const status = response.status;
+
+  if (status === 401 || code === 'invalid_api_key') {
+    return new z.errors.ExpiredAuthError(
+      `JazzHR did not accept the connected API key (checked by the JazzHR relay). Reconnect your JazzHR account with the current API key from JazzHR Settings → Integrations.${said}`,
+    );
+  }
+  if (status === 403 || code === 'forbidden') {
+    return new z.errors.Error(
+      `The JazzHR relay refused this integration's access token: the publisher must set ${RELAY_ACCESS_TOKEN_ENV} to the relay's RELAY_ACCESS_TOKEN with \`zapier-platform env:set <version> ${RELAY_ACCESS_TOKEN_ENV}=…\`.${said}`,
+      'relay_forbidden',
+      status,
+    );
+  }
+  if (status === 404 || code === 'not_found') {
+    return new z.errors.Error(
+      `The JazzHR relay does not know this connection or subscription (${method} ${path}). Turn the Zap off and on again to subscribe afresh.${said}`,
+      'relay_not_found',
+      status,
+    );
+  }
+  if (status === 429) {
+    return new z.errors.ThrottledError(
+      `The JazzHR relay is busy (HTTP 429); Zapier will retry shortly.${said}`,
+      60,
+    );
+  }
+  if (status === 502 || code === 'jazzhr_unavailable') {
+    return new z.errors.Error(
+      `The JazzHR relay could not reach JazzHR to check the API key. Try again in a few minutes.${said}`,
+      'jazzhr_unavailable',
+      status,
+    );
+  }
+  if (status >= 500) {
+    return new z.errors.Error(
+      `The JazzHR relay failed (HTTP ${status}) on ${method} ${path}. Try again in a few minutes; if it keeps failing, contact the integration's publisher.${said}`,
+      'relay_error',
+      status,
+    );
+  }
+  return new z.errors.Error(
+    `The JazzHR relay rejected ${method} ${path} (HTTP ${status}).${said || ' It gave no reason.'}`,
+    code ? `relay_${code}` : 'relay_bad_request',
+    status,
+  );
+}
+
 export function relayClient(z: ZObject, bundle: Bundle) {
   const apiKey = String(bundle.authData?.api_key ?? '').trim();
   const accessToken = process.env[RELAY_ACCESS_TOKEN_ENV]?.trim() ?? '';
   const hidden = [apiKey, accessToken];
-
-  function baseUrl(): string {
-    const base = relayBaseUrl();
-    if (base === null)
-      throw new z.errors.Error(RELAY_NOT_CONFIGURED_MESSAGE, 'relay_not_configured', 500);
-    // The value itself is never echoed: it may hold credentials.
-    if (isHttpUrl(base)) return base;
-    throw new z.errors.Error(RELAY_URL_INVALID_MESSAGE, 'relay_not_configured', 500);
-  }
-
-  function scrub(text: string): string {
-    const result = scrubSecrets(text, hidden);
-    return result.length > 300 ? `${result.slice(0, 300)}…` : result;
-  }
 
   async function send<S extends ZodType>(
     method: 'GET' | 'POST' | 'DELETE',
@@ -60,7 +120,7 @@ export function relayClient(z: ZObject, bundle: Bundle) {
     schema: S | null,
     options: { json?: unknown; notFoundIsFine?: boolean } = {},
   ): Promise<{ status: number; data: zod.infer<S> | null }> {
-    const url = `${baseUrl()}${path}`;
+    const url = `${relayBase(z)}${path}`;
     if (apiKey === '') {
       throw new z.errors.ExpiredAuthError(
         'No JazzHR API key is connected. Reconnect your JazzHR account in Zapier with the API key from JazzHR Settings → Integrations.',
@@ -90,7 +150,8 @@ export function relayClient(z: ZObject, bundle: Bundle) {
       );
     }
     if (response.status === 404 && options.notFoundIsFine) return { status: 404, data: null };
-    if (response.status < 200 || response.status >= 300) throw relayError(response, method, path);
+    if (response.status < 200 || response.status >= 300)
+      throw relayError(z, response, { method, path, secrets: hidden });
     if (schema === null) return { status: response.status, data: null };
 
     const parsed = schema.safeParse(safeJson(response.content));
@@ -102,59 +163,6 @@ export function relayClient(z: ZObject, bundle: Bundle) {
       );
     }
     return { status: response.status, data: parsed.data };
-  }
-
-  function relayError(response: HttpResponse, method: string, path: string): Error {
-    const body = looseErrorBody.safeParse(safeJson(response.content));
-    const relayMessage = body.success ? scrub(body.data.error.message.trim()) : '';
-    const said = relayMessage ? ` The relay said: ${relayMessage}` : '';
-    const code = body.success ? body.data.error.code : undefined;
-    const status = response.status;
-
-    if (status === 401 || code === 'invalid_api_key') {
-      return new z.errors.ExpiredAuthError(
-        `JazzHR did not accept the connected API key (checked by the JazzHR relay). Reconnect your JazzHR account with the current API key from JazzHR Settings → Integrations.${said}`,
-      );
-    }
-    if (status === 403 || code === 'forbidden') {
-      return new z.errors.Error(
-        `The JazzHR relay refused this integration's access token: the publisher must set ${RELAY_ACCESS_TOKEN_ENV} to the relay's RELAY_ACCESS_TOKEN with \`zapier-platform env:set <version> ${RELAY_ACCESS_TOKEN_ENV}=…\`.${said}`,
-        'relay_forbidden',
-        status,
-      );
-    }
-    if (status === 404 || code === 'not_found') {
-      return new z.errors.Error(
-        `The JazzHR relay does not know this connection or subscription (${method} ${path}). Turn the Zap off and on again to subscribe afresh.${said}`,
-        'relay_not_found',
-        status,
-      );
-    }
-    if (status === 429) {
-      return new z.errors.ThrottledError(
-        `The JazzHR relay is busy (HTTP 429); Zapier will retry shortly.${said}`,
-        60,
-      );
-    }
-    if (status === 502 || code === 'jazzhr_unavailable') {
-      return new z.errors.Error(
-        `The JazzHR relay could not reach JazzHR to check the API key. Try again in a few minutes.${said}`,
-        'jazzhr_unavailable',
-        status,
-      );
-    }
-    if (status >= 500) {
-      return new z.errors.Error(
-        `The JazzHR relay failed (HTTP ${status}) on ${method} ${path}. Try again in a few minutes; if it keeps failing, contact the integration's publisher.${said}`,
-        'relay_error',
-        status,
-      );
-    }
-    return new z.errors.Error(
-      `The JazzHR relay rejected ${method} ${path} (HTTP ${status}).${said || ' It gave no reason.'}`,
-      code ? `relay_${code}` : 'relay_bad_request',
-      status,
-    );
   }
 
   return {

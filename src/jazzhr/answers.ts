@@ -188,6 +188,30 @@ function describeTarget(expectation: Expectation): string {
   return `${expectation.method} ${path}`;
 }
 
+/** What an answer says, read once for every check below. */
+interface Reading {
+  status: number;
+  /** The trimmed body. */
+  text: string;
+  body: { ok: true; value: unknown } | { ok: false };
+  /** JazzHR's own error message in the body, if any. */
+  bodyMessage: string | undefined;
+  /** That message, else an excerpt of the body ('' for none). */
+  detail: string;
+  /** "GET /path", scrubbed, for messages. */
+  target: string;
+  secrets: readonly string[];
+}
+
+function parseBody(text: string): Reading['body'] {
+  if (text === '') return { ok: true, value: null };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
 /** Reads one answer from JazzHR into data (lists normalised) or a typed failure. */
 export function interpretAnswer(
   answer: Answer,
@@ -195,47 +219,49 @@ export function interpretAnswer(
   options: InterpretOptions = {},
 ): Outcome<unknown> {
   const secrets = options.secrets ?? [];
-  const random = options.random ?? Math.random;
-  const { status } = answer;
-  const target = scrubSecrets(describeTarget(expectation), secrets);
-  const fail = (failure: JazzHRFailure): Outcome<unknown> => ({
-    ok: false,
-    failure: { ...failure, message: scrubSecrets(failure.message, secrets) },
-  });
-
   const text = answer.body.trim();
-  let parsed: { ok: true; value: unknown } | { ok: false } = { ok: false };
-  if (text === '') parsed = { ok: true, value: null };
-  else {
-    try {
-      parsed = { ok: true, value: JSON.parse(text) };
-    } catch {
-      parsed = { ok: false };
-    }
-  }
-  const bodyMessage = parsed.ok ? errorInBody(parsed.value) : undefined;
-  const detail = bodyMessage ?? (text === '' ? '' : excerpt(text, secrets));
-
-  const rejected = (): Outcome<unknown> => {
-    const said = bodyMessage ? ` JazzHR said: "${excerpt(bodyMessage, secrets, 200)}".` : '';
-    return fail({
-      kind: 'rejected',
-      status,
-      message: `JazzHR rejected the API key (HTTP ${status}).${said} ${RECONNECT_ADVICE}`,
-    });
+  const body = parseBody(text);
+  const bodyMessage = body.ok ? errorInBody(body.value) : undefined;
+  const reading: Reading = {
+    status: answer.status,
+    text,
+    body,
+    bodyMessage,
+    detail: bodyMessage ?? (text === '' ? '' : excerpt(text, secrets)),
+    target: scrubSecrets(describeTarget(expectation), secrets),
+    secrets,
   };
-  if (status === 401 || status === 403) return rejected();
+  const failure =
+    statusFailure(reading, answer, expectation, options) ?? bodyFailure(reading, expectation);
+  const outcome = failure ? { ok: false as const, failure } : recordsIn(reading, expectation);
+  if (outcome.ok) return outcome;
+  return {
+    ok: false,
+    failure: { ...outcome.failure, message: scrubSecrets(outcome.failure.message, secrets) },
+  };
+}
+
+/** The failure an HTTP status (or a complaint about the key) means, if any. */
+function statusFailure(
+  reading: Reading,
+  answer: Answer,
+  expectation: Expectation,
+  options: InterpretOptions,
+): JazzHRFailure | undefined {
+  const { status, bodyMessage, detail, target, secrets } = reading;
+  const random = options.random ?? Math.random;
+  if (status === 401 || status === 403) return keyRejected(reading);
   if (status === 429) {
     const seconds = withJitter(
       retryAfterSeconds(answer.retryAfter, DEFAULT_THROTTLE_SECONDS, options.now),
       random,
     );
-    return fail({
+    return {
       kind: 'throttled',
       status,
       retryAfterSeconds: seconds,
       message: `JazzHR's rate limit was reached (about 80 requests a minute per account). Zapier will retry in about ${seconds} seconds.`,
-    });
+    };
   }
   if (status >= 500) {
     const seconds = withJitter(
@@ -243,64 +269,78 @@ export function interpretAnswer(
       random,
     );
     const said = detail ? ` (${excerpt(detail, secrets)})` : '';
-    return fail({
+    return {
       kind: 'unavailable',
       status,
       retryAfterSeconds: seconds,
       message: `JazzHR is failing right now: ${target} answered HTTP ${status}${said}.`,
-    });
+    };
   }
-  if (bodyMessage !== undefined && KEY_PROBLEM.test(bodyMessage)) return rejected();
+  if (bodyMessage !== undefined && KEY_PROBLEM.test(bodyMessage)) return keyRejected(reading);
   if (status === 404) {
     const message =
       expectation.id !== undefined
         ? `JazzHR has no ${expectation.resource} record with ID "${expectation.id}" (HTTP 404). Check the ID, or pick the record from the dropdown.`
         : `JazzHR answered HTTP 404 for ${target}. The JazzHR API address may be wrong (it should be ${DEFAULT_BASE_URL}).`;
-    return fail({ kind: 'not_found', status, message });
+    return { kind: 'not_found', status, message };
   }
   if (status < 200 || status >= 300) {
     const said = detail ? `: ${excerpt(detail, secrets, 200)}` : '.';
-    return fail({
+    return {
       kind: 'api_error',
       status,
       message: `JazzHR refused ${target} (HTTP ${status})${said}`,
-    });
+    };
   }
-  if (!parsed.ok) {
-    return fail({
+  return undefined;
+}
+
+function keyRejected({ status, bodyMessage, secrets }: Reading): JazzHRFailure {
+  const said = bodyMessage ? ` JazzHR said: "${excerpt(bodyMessage, secrets, 200)}".` : '';
+  return {
+    kind: 'rejected',
+    status,
+    message: `JazzHR rejected the API key (HTTP ${status}).${said} ${RECONNECT_ADVICE}`,
+  };
+}
+
+/** The failure a 2xx body means: not JSON, or JazzHR's own error inside it. */
+function bodyFailure(reading: Reading, expectation: Expectation): JazzHRFailure | undefined {
+  const { status, text, body, bodyMessage, target, secrets } = reading;
+  if (!body.ok) {
+    return {
       kind: 'not_json',
       status,
       message: `JazzHR answered ${target} with something that is not JSON (HTTP ${status}, starting "${excerpt(text, secrets, 60)}"). JazzHR may be having trouble; try again in a few minutes.`,
-    });
+    };
   }
   if (bodyMessage !== undefined) {
-    return fail({
+    return {
       kind: 'api_error',
       status,
       message: `JazzHR reported an error for ${target}: ${excerpt(bodyMessage, secrets, 300)}`,
-    });
+    };
   }
+  return expectation.shape === 'record' && normaliseList(body.value).length === 0
+    ? emptyAnswer(reading, expectation)
+    : undefined;
+}
 
-  const value = parsed.value;
-  if (expectation.shape === 'list') return { ok: true, data: normaliseList(value) };
-
-  const records = normaliseList(value);
-  const first = records[0];
-  if (first === undefined) {
-    if (expectation.id !== undefined) {
-      return fail({
-        kind: 'not_found',
-        status,
-        message: `JazzHR has no ${expectation.resource} record with ID "${expectation.id}" (it sent an empty answer). Check the ID, or pick the record from the dropdown.`,
-      });
-    }
-    return fail({
-      kind: 'api_error',
+function emptyAnswer({ status, target }: Reading, expectation: Expectation): JazzHRFailure {
+  if (expectation.id !== undefined) {
+    return {
+      kind: 'not_found',
       status,
-      message: `JazzHR sent an empty answer to ${target}.`,
-    });
+      message: `JazzHR has no ${expectation.resource} record with ID "${expectation.id}" (it sent an empty answer). Check the ID, or pick the record from the dropdown.`,
+    };
   }
-  return { ok: true, data: first };
+  return { kind: 'api_error', status, message: `JazzHR sent an empty answer to ${target}.` };
+}
+
+/** The data of an answer that passed every check: the list, or its first record. */
+function recordsIn({ body }: Reading, expectation: Expectation): Outcome<unknown> {
+  const records = normaliseList(body.ok ? body.value : null);
+  return { ok: true, data: expectation.shape === 'list' ? records : records[0] };
 }
 
 /** A list as JazzHR sends it (array, bare object, [], "", null, {}) as an array. */

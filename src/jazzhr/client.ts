@@ -73,79 +73,85 @@ export function pageIds(records: readonly unknown[]): string {
   return ids.includes('') ? '' : ids.join('\n');
 }
 
+type Method = 'GET' | 'POST';
+
+function unwrap<T>(z: ZObject, outcome: Outcome<T>, method: Method): T {
+  if (!outcome.ok) throw toZapierError(z, outcome.failure, method);
+  return outcome.data;
+}
+
+function requirePath(z: ZObject, build: () => string, method: Method): string {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof JazzHRRequestError) throw toZapierError(z, error.failure, method);
+    throw error;
+  }
+}
+
+const NO_KEY_MESSAGE =
+  'No JazzHR API key is connected. Reconnect your JazzHR account in Zapier with the API key from JazzHR Settings → Integrations (only JazzHR admins can see it).';
+
+/** One request to JazzHR with the API key, its answer read into data or thrown as a Zapier error. */
+async function send(
+  z: ZObject,
+  apiKey: string,
+  path: string,
+  expectation: Expectation,
+  body?: Record<string, unknown>,
+): Promise<unknown> {
+  const { method } = expectation;
+  if (apiKey === '') throw toZapierError(z, { kind: 'rejected', message: NO_KEY_MESSAGE }, method);
+  const secrets = [apiKey];
+  const request: HttpRequestOptions & { url: string; throwForThrottlingEarly: boolean } = {
+    url: `${apiBaseUrl()}${path}`,
+    method,
+    headers: { accept: 'application/json' },
+    skipThrowForStatus: true,
+    // Core 19 turns a 429 into a ThrottledError that ignores HTTP-date Retry-After
+    // values; we read the 429 ourselves.
+    throwForThrottlingEarly: false,
+  };
+  if (method === 'GET') request.params = { apikey: apiKey };
+  else request.json = { ...body, apikey: apiKey };
+
+  let response;
+  try {
+    response = await z.request(request);
+  } catch (error) {
+    throw toZapierError(z, networkFailure(error, `${method} ${path}`, secrets), method);
+  }
+  const answer = {
+    status: response.status,
+    body: response.content ?? '',
+    retryAfter: response.getHeader('retry-after'),
+  };
+  return unwrap(z, interpretAnswer(answer, expectation, { secrets }), method);
+}
+
+function checkedMaxPages(z: ZObject, maxPages: number): number {
+  if (Number.isInteger(maxPages) && maxPages >= 1) return maxPages;
+  const message = `maxPages must be a whole number of at least 1, not ${String(maxPages)}.`;
+  throw toZapierError(z, { kind: 'bad_input', message }, 'GET');
+}
+
+/**
+ * Adds the records whose id has not been seen. Records can shift between pages while they are
+ * walked (new applicants push older ones down), so the same id may appear on two pages.
+ */
+function addUnseen<T>(into: T[], seen: Set<string>, records: readonly T[]): void {
+  for (const record of records) {
+    const id = (record as { id?: unknown }).id;
+    if (typeof id === 'string' && id !== '') {
+      if (seen.has(id)) continue;
+      seen.add(id);
+    }
+    into.push(record);
+  }
+}
+
 export function jazzhr(z: ZObject, bundle: Bundle) {
   const apiKey = String(bundle.authData?.api_key ?? '').trim();
-  const secrets = [apiKey];
-
-  function unwrap<T>(outcome: Outcome<T>, method: 'GET' | 'POST'): T {
-    if (!outcome.ok) throw toZapierError(z, outcome.failure, method);
-    return outcome.data;
-  }
-
-  function requirePath(build: () => string, method: 'GET' | 'POST'): string {
-    try {
-      return build();
-    } catch (error) {
-      if (error instanceof JazzHRRequestError) throw toZapierError(z, error.failure, method);
-      throw error;
-    }
-  }
-
-  function requireKey(method: 'GET' | 'POST'): void {
-    if (apiKey === '') {
-      throw toZapierError(
-        z,
-        {
-          kind: 'rejected',
-          message:
-            'No JazzHR API key is connected. Reconnect your JazzHR account in Zapier with the API key from JazzHR Settings → Integrations (only JazzHR admins can see it).',
-        },
-        method,
-      );
-    }
-  }
-
-  async function send(
-    path: string,
-    expectation: Expectation,
-    body?: Record<string, unknown>,
-  ): Promise<unknown> {
-    requireKey(expectation.method);
-    const request: HttpRequestOptions & { url: string; throwForThrottlingEarly: boolean } = {
-      url: `${apiBaseUrl()}${path}`,
-      method: expectation.method,
-      headers: { accept: 'application/json' },
-      skipThrowForStatus: true,
-      // Core 19 turns a 429 into a ThrottledError that ignores HTTP-date Retry-After
-      // values; we read the 429 ourselves.
-      throwForThrottlingEarly: false,
-    };
-    if (expectation.method === 'GET') request.params = { apikey: apiKey };
-    else request.json = { ...body, apikey: apiKey };
-
-    let response;
-    try {
-      response = await z.request(request);
-    } catch (error) {
-      throw toZapierError(
-        z,
-        networkFailure(error, `${expectation.method} ${path}`, secrets),
-        expectation.method,
-      );
-    }
-    return unwrap(
-      interpretAnswer(
-        {
-          status: response.status,
-          body: response.content ?? '',
-          retryAfter: response.getHeader('retry-after'),
-        },
-        expectation,
-        { secrets },
-      ),
-      expectation.method,
-    );
-  }
 
   async function list<S extends ZodType>(
     resource: string,
@@ -154,16 +160,17 @@ export function jazzhr(z: ZObject, bundle: Bundle) {
   ): Promise<z.infer<S>[]> {
     const page = options.page ?? 1;
     const path = requirePath(
+      z,
       () => resourcePath(resource, { filters: options.filters, page }),
       'GET',
     );
-    const records = (await send(path, {
+    const records = (await send(z, apiKey, path, {
       method: 'GET',
       resource,
       shape: 'list',
       path,
     })) as unknown[];
-    return unwrap(parseRecords(schema, records, resource), 'GET');
+    return unwrap(z, parseRecords(schema, records, resource), 'GET');
   }
 
   async function listPages<S extends ZodType>(
@@ -171,17 +178,7 @@ export function jazzhr(z: ZObject, bundle: Bundle) {
     schema: S,
     options: { filters?: Filters; maxPages?: number } = {},
   ): Promise<z.infer<S>[]> {
-    const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-    if (!Number.isInteger(maxPages) || maxPages < 1) {
-      throw toZapierError(
-        z,
-        {
-          kind: 'bad_input',
-          message: `maxPages must be a whole number of at least 1, not ${String(maxPages)}.`,
-        },
-        'GET',
-      );
-    }
+    const maxPages = checkedMaxPages(z, options.maxPages ?? DEFAULT_MAX_PAGES);
     const all: z.infer<S>[] = [];
     const seen = new Set<string>();
     let previousIds = '';
@@ -192,16 +189,7 @@ export function jazzhr(z: ZObject, bundle: Bundle) {
       const ids = pageIds(records);
       if (page > 1 && ids !== '' && ids === previousIds) break;
       previousIds = ids;
-      for (const record of records) {
-        // Records can shift between pages while we walk them (new applicants push older
-        // ones down), so the same id may appear on two pages.
-        const id = (record as { id?: unknown }).id;
-        if (typeof id === 'string' && id !== '') {
-          if (seen.has(id)) continue;
-          seen.add(id);
-        }
-        all.push(record);
-      }
+      addUnseen(all, seen, records);
       if (records.length < PAGE_SIZE) break;
     }
     return all;
@@ -213,15 +201,15 @@ export function jazzhr(z: ZObject, bundle: Bundle) {
     schema: S,
   ): Promise<z.infer<S>> {
     const trimmedId = String(id ?? '').trim();
-    const path = requirePath(() => resourcePath(resource, { id: trimmedId }), 'GET');
-    const record = await send(path, {
+    const path = requirePath(z, () => resourcePath(resource, { id: trimmedId }), 'GET');
+    const record = await send(z, apiKey, path, {
       method: 'GET',
       resource,
       id: trimmedId,
       shape: 'record',
       path,
     });
-    return unwrap(parseRecord(schema, record, resource), 'GET');
+    return unwrap(z, parseRecord(schema, record, resource), 'GET');
   }
 
   async function post<S extends ZodType>(
@@ -229,9 +217,15 @@ export function jazzhr(z: ZObject, bundle: Bundle) {
     body: Record<string, unknown>,
     schema: S,
   ): Promise<z.infer<S>> {
-    const path = requirePath(() => resourcePath(resource), 'POST');
-    const record = await send(path, { method: 'POST', resource, shape: 'record', path }, body);
-    return unwrap(parseRecord(schema, record, resource), 'POST');
+    const path = requirePath(z, () => resourcePath(resource), 'POST');
+    const record = await send(
+      z,
+      apiKey,
+      path,
+      { method: 'POST', resource, shape: 'record', path },
+      body,
+    );
+    return unwrap(z, parseRecord(schema, record, resource), 'POST');
   }
 
   return { list, listPages, get, post };
