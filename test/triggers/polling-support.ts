@@ -108,6 +108,10 @@ interface CommonCases {
   listPath: string;
   /** One record of that list. */
   record: Record<string, unknown>;
+  /** The trigger's sample. */
+  sample: Record<string, unknown>;
+  /** Answers a live poll with one item, and every request hydrating it makes. */
+  mockLiveItem: () => void;
 }
 
 /**
@@ -115,7 +119,13 @@ interface CommonCases {
  * failures mapped to clear errors that never hold the key, and paging only while a Zap
  * is being switched on.
  */
-export function describeCommonPollingCases({ key, listPath, record }: CommonCases): void {
+export function describeCommonPollingCases({
+  key,
+  listPath,
+  record,
+  sample,
+  mockLiveItem,
+}: CommonCases): void {
   const pagePath = (page: number) => listPath.replace(/\/page\/1$/, `/page/${page}`);
   const fullPage = (page: number, count = 100) =>
     Array.from({ length: count }, (_, index) => ({
@@ -219,6 +229,17 @@ export function describeCommonPollingCases({ key, listPath, record }: CommonCase
         expect(errorTexts(error)).not.toContain(API_KEY);
       },
     );
+
+    it('has a sample and output fields matching what a hydrated live item holds', async () => {
+      mockLiveItem();
+      const [item] = await poll(key);
+      const live = { ...item, details: await hydrate(item?.details) };
+      expect(flatKeys(sample).sort()).toEqual(flatKeys(live).sort());
+      for (const field of app.triggers[key].operation.outputFields ?? []) {
+        expect(field).toHaveProperty('label');
+        expect(flatKeys(live)).toContain((field as { key: string }).key);
+      }
+    });
 
     it('refuses to poll without a connected key, before any request', async () => {
       const unmatched = recordUnmatched();

@@ -2,10 +2,8 @@ import { createAppTester } from 'zapier-platform-core';
 
 import app from '../../index';
 import workflows from '../fixtures/jazzhr/workflows.list.synthetic.json';
-import sample from '../../src/samples/workflow_step_list.json';
-import workflowStepList, { perform } from '../../src/triggers/workflow_step_list';
+import { perform } from '../../src/triggers/workflow_step_list';
 import { API_KEY, jazzhrApi, expectEveryMockUsed } from '../support/jazzhr';
-import { describeJazzHRFailures } from '../support/jazzhr-error-cases';
 
 const appTester = createAppTester(app);
 const run = (page = 0) =>
@@ -17,11 +15,6 @@ const run = (page = 0) =>
 expectEveryMockUsed();
 
 describe('workflow_step_list trigger', () => {
-  it('is a hidden dropdown source registered under its key', () => {
-    expect(app.triggers.workflow_step_list).toBe(workflowStepList);
-    expect(workflowStepList.display.hidden).toBe(true);
-  });
-
   it('lists every step as "Workflow › Step", keyed on step ids', async () => {
     jazzhrApi().get('/v1/workflows/page/1').query({ apikey: API_KEY }).reply(200, workflows);
     const items = await run();
@@ -82,52 +75,4 @@ describe('workflow_step_list trigger', () => {
       ['22345678', 'Care › New', 'workflow_2'],
     ]);
   });
-
-  it('handles a single workflow whose single step is a bare object', async () => {
-    jazzhrApi()
-      .get('/v1/workflows/page/1')
-      .query(true)
-      .reply(200, { id: 'workflow_1', name: 'Sales', steps: { id: '77', name: 'Screen' } });
-    expect(await run()).toEqual([expect.objectContaining({ id: '77', name: 'Sales › Screen' })]);
-  });
-
-  it.each(['[]', '', 'null'])('returns nothing for an empty answer %j', async (body) => {
-    jazzhrApi().get('/v1/workflows/page/1').query(true).reply(200, body);
-    expect(await run()).toEqual([]);
-  });
-
-  it('maps Zapier dropdown page N to JazzHR page N+1', async () => {
-    const fullPage = Array.from({ length: 100 }, (_, index) => ({
-      id: `workflow_${index}`,
-      name: `W${index}`,
-      steps: { id: `${index}`, name: 'New' },
-    }));
-    jazzhrApi().get('/v1/workflows/page/1').query(true).reply(200, fullPage);
-    jazzhrApi().get('/v1/workflows/page/2').query(true).reply(200, [workflows[0]]);
-    expect(await run(0)).toHaveLength(100);
-    expect(await run(1)).toHaveLength(5);
-  });
-
-  it('explains a workflow JazzHR sent in a shape it cannot read', async () => {
-    jazzhrApi()
-      .get('/v1/workflows/page/1')
-      .query(true)
-      .reply(200, [{ id: 'workflow_1', steps: ['not a step'] }]);
-    await expect(run()).rejects.toThrow(
-      /JazzHR sent a workflows record \(record 1\) in a shape this integration cannot read: steps/,
-    );
-  });
-
-  it('has a sample shaped like its output', async () => {
-    jazzhrApi().get('/v1/workflows/page/1').query(true).reply(200, [workflows[0]]);
-    const items = await run();
-    expect(items[1]).toEqual(sample);
-    expect(
-      (workflowStepList.operation.outputFields ?? [])
-        .map((field) => (field as { key: string }).key)
-        .sort(),
-    ).toEqual(Object.keys(sample).sort());
-  });
-
-  describeJazzHRFailures('/v1/workflows/page/1', () => run());
 });
