@@ -109,66 +109,75 @@ function relayError(
   );
 }
 
-export function relayClient(z: ZObject, bundle: Bundle) {
-  const apiKey = String(bundle.authData?.api_key ?? '').trim();
-  const accessToken = process.env[RELAY_ACCESS_TOKEN_ENV]?.trim() ?? '';
-  const hidden = [apiKey, accessToken];
+interface Credentials {
+  apiKey: string;
+  accessToken: string;
+}
 
-  async function send<S extends ZodType>(
-    method: 'GET' | 'POST' | 'DELETE',
-    path: string,
-    schema: S | null,
-    options: { json?: unknown; notFoundIsFine?: boolean } = {},
-  ): Promise<{ status: number; data: zod.infer<S> | null }> {
-    const url = `${relayBase(z)}${path}`;
-    if (apiKey === '') {
-      throw new z.errors.ExpiredAuthError(
-        'No JazzHR API key is connected. Reconnect your JazzHR account in Zapier with the API key from JazzHR Settings → Integrations.',
-      );
-    }
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${apiKey}`,
-      accept: 'application/json',
-    };
-    if (accessToken !== '') headers['x-relay-access-token'] = accessToken;
-
-    let response: HttpResponse;
-    try {
-      response = await z.request({
-        url,
-        method,
-        headers,
-        ...(options.json === undefined ? {} : { json: options.json }),
-        skipThrowForStatus: true,
-      });
-    } catch (error) {
-      if (error instanceof z.errors.ThrottledError) throw error;
-      throw new z.errors.Error(
-        `Could not reach the JazzHR relay at ${new URL(url).host} (${method} ${path}). Try again in a few minutes; if it keeps failing, the relay may be down.`,
-        'relay_unreachable',
-        502,
-      );
-    }
-    if (response.status === 404 && options.notFoundIsFine) return { status: 404, data: null };
-    if (response.status < 200 || response.status >= 300)
-      throw relayError(z, response, { method, path, secrets: hidden });
-    if (schema === null) return { status: response.status, data: null };
-
-    const parsed = schema.safeParse(safeJson(response.content));
-    if (!parsed.success) {
-      throw new z.errors.Error(
-        `The JazzHR relay answered ${method} ${path} with something this app does not understand (HTTP ${response.status}). The relay and the app may be on different versions.`,
-        'relay_invalid_response',
-        502,
-      );
-    }
-    return { status: response.status, data: parsed.data };
+/** One request to the relay with the API key (and access token), its answer checked against a schema. */
+async function send<S extends ZodType>(
+  z: ZObject,
+  { apiKey, accessToken }: Credentials,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  schema: S | null,
+  options: { json?: unknown; notFoundIsFine?: boolean } = {},
+): Promise<{ status: number; data: zod.infer<S> | null }> {
+  const url = `${relayBase(z)}${path}`;
+  if (apiKey === '') {
+    throw new z.errors.ExpiredAuthError(
+      'No JazzHR API key is connected. Reconnect your JazzHR account in Zapier with the API key from JazzHR Settings → Integrations.',
+    );
   }
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${apiKey}`,
+    accept: 'application/json',
+  };
+  if (accessToken !== '') headers['x-relay-access-token'] = accessToken;
+
+  let response: HttpResponse;
+  try {
+    response = await z.request({
+      url,
+      method,
+      headers,
+      ...(options.json === undefined ? {} : { json: options.json }),
+      skipThrowForStatus: true,
+    });
+  } catch (error) {
+    if (error instanceof z.errors.ThrottledError) throw error;
+    throw new z.errors.Error(
+      `Could not reach the JazzHR relay at ${new URL(url).host} (${method} ${path}). Try again in a few minutes; if it keeps failing, the relay may be down.`,
+      'relay_unreachable',
+      502,
+    );
+  }
+  if (response.status === 404 && options.notFoundIsFine) return { status: 404, data: null };
+  if (response.status < 200 || response.status >= 300)
+    throw relayError(z, response, { method, path, secrets: [apiKey, accessToken] });
+  if (schema === null) return { status: response.status, data: null };
+
+  const parsed = schema.safeParse(safeJson(response.content));
+  if (!parsed.success) {
+    throw new z.errors.Error(
+      `The JazzHR relay answered ${method} ${path} with something this app does not understand (HTTP ${response.status}). The relay and the app may be on different versions.`,
+      'relay_invalid_response',
+      502,
+    );
+  }
+  return { status: response.status, data: parsed.data };
+}
+
+export function relayClient(z: ZObject, bundle: Bundle) {
+  const credentials: Credentials = {
+    apiKey: String(bundle.authData?.api_key ?? '').trim(),
+    accessToken: process.env[RELAY_ACCESS_TOKEN_ENV]?.trim() ?? '',
+  };
 
   return {
     /** POST /v1/connections: the caller's connection (idempotent per API key). */
     async ensureConnection(): Promise<ConnectionResponse> {
-      return (await send('POST', '/v1/connections', connectionResponse)).data!;
+      return (await send(z, credentials, 'POST', '/v1/connections', connectionResponse)).data!;
     },
 
     /** POST /v1/subscriptions: idempotent per (connection, target); no channel = the default one. */
@@ -177,20 +186,27 @@ export function relayClient(z: ZObject, bundle: Bundle) {
       targetUrl: string,
       channel?: string,
     ): Promise<SubscriptionResponse> {
-      const { data } = await send('POST', '/v1/subscriptions', subscriptionResponse, {
-        json: {
-          connection_id: connectionId,
-          target_url: targetUrl,
-          ...(channel === undefined ? {} : { channel }),
+      const { data } = await send(
+        z,
+        credentials,
+        'POST',
+        '/v1/subscriptions',
+        subscriptionResponse,
+        {
+          json: {
+            connection_id: connectionId,
+            target_url: targetUrl,
+            ...(channel === undefined ? {} : { channel }),
+          },
         },
-      });
+      );
       return data!;
     },
 
     /** DELETE /v1/subscriptions/{id}: true when it was deleted, false when it was already gone. */
     async unsubscribe(subscriptionId: string): Promise<boolean> {
       const path = `/v1/subscriptions/${encodeURIComponent(subscriptionId)}`;
-      const { status } = await send('DELETE', path, null, { notFoundIsFine: true });
+      const { status } = await send(z, credentials, 'DELETE', path, null, { notFoundIsFine: true });
       return status !== 404;
     },
 
@@ -209,7 +225,7 @@ export function relayClient(z: ZObject, bundle: Bundle) {
       const query = new URLSearchParams({ limit: String(bounded) });
       if (channel !== undefined) query.set('channel', channel);
       const path = `/v1/connections/${encodeURIComponent(connectionId)}/exports?${query}`;
-      return (await send('GET', path, exportsResponse)).data!.exports;
+      return (await send(z, credentials, 'GET', path, exportsResponse)).data!.exports;
     },
   };
 }
