@@ -54,33 +54,23 @@ const APPLICANT_ID_HELP =
   'Pick the applicant from the list, or map the ID from a JazzHR trigger or a Find Applicant step.';
 const JOB_ID_HELP = 'Pick the job from the list, or map a Job ID from a JazzHR step.';
 
-export const requiredApplicantId = zod.preprocess(
-  textField,
-  zod
-    .string({
-      error: (issue) =>
-        issue.input === undefined ? `is required. ${APPLICANT_ID_HELP}` : 'must be text',
-    })
-    .pipe(prefixedId('prospect', 'applicant', APPLICANT_ID_HELP)),
-);
-export const optionalApplicantId = zod.preprocess(
-  textField,
-  prefixedId('prospect', 'applicant', APPLICANT_ID_HELP).optional(),
-);
+const requiredId = (prefix: string, what: string, howToGetOne: string) =>
+  zod.preprocess(
+    textField,
+    zod
+      .string({
+        error: (issue) =>
+          issue.input === undefined ? `is required. ${howToGetOne}` : 'must be text',
+      })
+      .pipe(prefixedId(prefix, what, howToGetOne)),
+  );
+const optionalId = (prefix: string, what: string, howToGetOne: string) =>
+  zod.preprocess(textField, prefixedId(prefix, what, howToGetOne).optional());
 
-export const requiredJobId = zod.preprocess(
-  textField,
-  zod
-    .string({
-      error: (issue) =>
-        issue.input === undefined ? `is required. ${JOB_ID_HELP}` : 'must be text',
-    })
-    .pipe(prefixedId('job', 'job', JOB_ID_HELP)),
-);
-export const optionalJobId = zod.preprocess(
-  textField,
-  prefixedId('job', 'job', JOB_ID_HELP).optional(),
-);
+export const requiredApplicantId = requiredId('prospect', 'applicant', APPLICANT_ID_HELP);
+export const optionalApplicantId = optionalId('prospect', 'applicant', APPLICANT_ID_HELP);
+export const requiredJobId = requiredId('job', 'job', JOB_ID_HELP);
+export const optionalJobId = optionalId('job', 'job', JOB_ID_HELP);
 
 /**
  * A field of a polling trigger, blank or missing meaning not given; its messages name the
