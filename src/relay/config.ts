@@ -148,6 +148,13 @@ export const RELAY_VARIABLES = {
       'Open client connections at once; past it, new ones are closed at once. Keep it below the open-file limit (ulimit -n) so the database and deliveries always have descriptors.',
     parse: integer(1, 1_000_000),
   },
+  maxSubscriptionsPerConnection: {
+    name: 'RELAY_MAX_SUBSCRIPTIONS_PER_CONNECTION',
+    default: '50',
+    meaning:
+      'Active subscriptions (Zaps with Candidate Exported) one JazzHR account may have at once; past it, a new subscribe gets 409.',
+    parse: integer(1, 100_000),
+  },
   deliveryTimeoutMs: {
     name: 'RELAY_DELIVERY_TIMEOUT_MS',
     default: '10000',

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 
 import { isHttpUrl } from '../web-link';
+import { CHANNEL_RULE, isChannel } from '../webhook/channel';
 
 export const errorCode = z.enum([
   'bad_request',
@@ -18,6 +19,7 @@ export const errorCode = z.enum([
   'internal_error',
   'jazzhr_unavailable',
   'relay_busy',
+  'subscription_limit',
 ]);
 export type ErrorCode = z.infer<typeof errorCode>;
 
@@ -34,6 +36,15 @@ export const connectionResponse = z.object({
 });
 export type ConnectionResponse = z.infer<typeof connectionResponse>;
 
+export const CHANNEL_MESSAGE = `channel must be ${CHANNEL_RULE}, or absent for the default channel`;
+
+/** A named channel; absent or null is the default channel. */
+export const channelField = z
+  .string({ error: CHANNEL_MESSAGE })
+  .refine(isChannel, CHANNEL_MESSAGE)
+  .nullish()
+  .transform((value) => value ?? undefined);
+
 export const createSubscriptionRequest = z.object(
   {
     connection_id: z
@@ -42,7 +53,10 @@ export const createSubscriptionRequest = z.object(
     target_url: z
       .string({ error: 'target_url must be the http(s) URL that deliveries are posted to' })
       .max(2048, 'target_url must be at most 2048 characters')
-      .refine(isHttpUrl, 'target_url must be an absolute http:// or https:// URL'),
+      .refine(isHttpUrl, 'target_url must be an absolute http:// or https:// URL')
+      // One spelling per target, so differently written URLs of one Zap are one subscription.
+      .transform((value) => new URL(value).href),
+    channel: channelField,
   },
   { error: 'The body must be a JSON object with connection_id and target_url' },
 );
@@ -52,6 +66,8 @@ export const subscriptionResponse = z.object({
   id: z.string(),
   connection_id: z.string(),
   target_url: z.string(),
+  /** The channel it listens to; null for the default one. Older relays do not send it. */
+  channel: z.string().nullish(),
   secret: z.string(),
 });
 export type SubscriptionResponse = z.infer<typeof subscriptionResponse>;

@@ -112,6 +112,7 @@ export async function startRelay(
           retryWindowMs: policy.retryWindowMs,
           maxIngestBytes: options.maxIngestBytes ?? MAX_INGEST_BYTES,
           metricsToken: config.metricsToken,
+          maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
         },
         worker,
         recentConnections: new RecentConnections(store, clock),

@@ -11,7 +11,7 @@ export const CHANNEL_MAX_LENGTH = 40;
 export const CHANNEL_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
 export const CHANNEL_RULE =
-  'a channel is 1–40 characters of lower-case letters, digits and "-", not starting or ending with "-"';
+  '1–40 characters of lower-case letters, digits and "-", not starting or ending with "-"';
 
 export function isChannel(value: unknown): value is string {
   return typeof value === 'string' && CHANNEL_PATTERN.test(value);

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       maxInflightBytes: 64 * 1024 * 1024,
       maxConnections: 1024,
       backlogAlertSeconds: 600,
+      maxSubscriptionsPerConnection: 50,
     });
   });
 
@@ -50,6 +51,7 @@ describe('loadConfig', () => {
       RELAY_OPERATOR_WEBHOOK_URL: 'https://hooks.zapier.com/hooks/catch/1/abc/',
       RELAY_OPERATOR_WEBHOOK_SECRET: 'a-long-alert-secret',
       RELAY_BACKLOG_ALERT_SECONDS: '120',
+      RELAY_MAX_SUBSCRIPTIONS_PER_CONNECTION: '7',
     });
     expect(config).toEqual({
       port: 9000,
@@ -68,6 +70,7 @@ describe('loadConfig', () => {
       operatorWebhookUrl: 'https://hooks.zapier.com/hooks/catch/1/abc',
       operatorWebhookSecret: 'a-long-alert-secret',
       backlogAlertSeconds: 120,
+      maxSubscriptionsPerConnection: 7,
     });
   });
 

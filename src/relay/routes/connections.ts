@@ -1,12 +1,14 @@
-import { clip, notFound, parseLimit, sendJson } from '../http';
+import { HttpError, clip, notFound, parseLimit, sendJson } from '../http';
 import { mintSecret } from '../ids';
 import {
+  channelField,
+  CHANNEL_MESSAGE,
   EXPORTS_DEFAULT_LIMIT,
   EXPORTS_MAX_LIMIT,
   type ConnectionResponse,
   type ExportsResponse,
 } from '../protocol';
-import type { Connection } from '../store/types';
+import { DEFAULT_CHANNEL, type Connection } from '../store/types';
 import type { RelayContext, Route } from './context';
 
 export const SECRET_GRACE_MS = 24 * 60 * 60_000;
@@ -48,7 +50,13 @@ export const connectionRoutes: Route[] = [
         EXPORTS_DEFAULT_LIMIT,
         EXPORTS_MAX_LIMIT,
       );
-      const exports = await ctx.store.recentExports(connection.id, limit);
+      const channel = channelField.safeParse(url.searchParams.get('channel') ?? undefined);
+      if (!channel.success) throw new HttpError(400, 'bad_request', `${CHANNEL_MESSAGE}.`);
+      const exports = await ctx.store.recentExports(
+        connection.id,
+        limit,
+        channel.data ?? DEFAULT_CHANNEL,
+      );
       sendJson(res, 200, {
         exports: exports.map((item) => ({
           uuid: item.uuid,

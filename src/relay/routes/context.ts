@@ -36,6 +36,8 @@ export interface RouteConfig {
   maxIngestBytes: number;
   /** When set, GET /metrics needs it as a bearer token. */
   metricsToken: string | undefined;
+  /** RELAY_MAX_SUBSCRIPTIONS_PER_CONNECTION: active subscriptions per connection at most. */
+  maxSubscriptionsPerConnection: number;
 }
 
 export interface RouteRequest {

@@ -5,15 +5,17 @@ import {
   JAZZHR_EVENT,
   JAZZHR_HEADER,
   jazzhrLink,
+  isChannel,
   parseCandidateExport,
   readHeader,
   verifySignature,
+  CHANNEL_RULE,
 } from '../../webhook';
 import { HttpError, clip, formatBytes, notFound, readBody, sendJson } from '../http';
 import { deriveExportUuid } from '../ids';
 import type { IngestOutcome } from '../metrics';
 import type { ExportHeaders, IngestResponse } from '../protocol';
-import type { Connection, IngestResult } from '../store/types';
+import { DEFAULT_CHANNEL, type Connection, type IngestResult } from '../store/types';
 import type { RelayContext, Route, RouteRequest } from './context';
 
 const MAX_UUID_LENGTH = 200;
@@ -22,6 +24,13 @@ export const ingestRoutes: Route[] = [
   {
     method: 'POST',
     path: '/hooks/jazzhr/:connection_id',
+    handle: ingest,
+    logsSuccess: true,
+  },
+  {
+    // One URL per JazzHR integration name; every channel is verified with the connection's secret.
+    method: 'POST',
+    path: '/hooks/jazzhr/:connection_id/:channel',
     handle: ingest,
     logsSuccess: true,
   },
@@ -40,6 +49,12 @@ const REFUSAL_OUTCOME: Record<number, IngestOutcome> = {
 async function ingest(ctx: RelayContext, request: RouteRequest) {
   let outcome: IngestOutcome | undefined;
   try {
+    const channel = request.params.channel;
+    if (channel !== undefined && !isChannel(channel)) {
+      throw notFound(
+        `There is no such ingest URL: after the connection id may come a channel of ${CHANNEL_RULE}. Copy the URL again from the Zapier app's setup box.`,
+      );
+    }
     const release = reserveBody(ctx, request.req);
     try {
       outcome = await ingestWithin(ctx, request);
@@ -88,7 +103,13 @@ async function ingestWithin(
     params.connection_id!,
   );
   const event = readHeader(req.headers, JAZZHR_HEADER.event)?.toUpperCase();
-  const logFields = { connection_id: connection.id, secret_index: secretIndex, status: 200 };
+  const channel = params.channel ?? DEFAULT_CHANNEL;
+  const logFields = {
+    connection_id: connection.id,
+    channel: channel || null,
+    secret_index: secretIndex,
+    status: 200,
+  };
   if (event === JAZZHR_EVENT.verify) {
     ctx.logger.info('verify event accepted', {
       ...logFields,
@@ -102,6 +123,7 @@ async function ingestWithin(
   const uuid = givenUuid || deriveExportUuid(body);
   const result = await storeExport(ctx, {
     connection,
+    channel,
     uuid,
     event,
     headers: exportHeaders(req, event, uuid),
@@ -206,6 +228,7 @@ async function storeExport(
   { store, config }: RelayContext,
   input: {
     connection: Connection;
+    channel: string;
     uuid: string;
     event: string;
     headers: ExportHeaders;
@@ -215,6 +238,7 @@ async function storeExport(
 ): Promise<IngestResult> {
   return store.ingestExport({
     connectionId: input.connection.id,
+    channel: input.channel,
     uuid: input.uuid,
     event: input.event,
     headers: input.headers,

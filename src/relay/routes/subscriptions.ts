@@ -3,7 +3,8 @@ import { RELAY_VARIABLES, isAllowedTargetHost } from '../config';
 import { HttpError, clip, notFound, readJson, sendEmpty, sendJson } from '../http';
 import { mintSecret, newId } from '../ids';
 import { createSubscriptionRequest, type SubscriptionResponse } from '../protocol';
-import type { Route } from './context';
+import { DEFAULT_CHANNEL, SubscriptionLimitError, type Subscription } from '../store/types';
+import type { RelayContext, Route } from './context';
 
 export const subscriptionRoutes: Route[] = [
   {
@@ -15,7 +16,7 @@ export const subscriptionRoutes: Route[] = [
       if (!parsed.success) {
         throw new HttpError(400, 'bad_request', issueLines(parsed.error.issues).join('; '));
       }
-      const { connection_id: connectionId, target_url: targetUrl } = parsed.data;
+      const { connection_id: connectionId, target_url: targetUrl, channel } = parsed.data;
       if (connectionId !== connection.id) {
         throw notFound(`No connection ${clip(connectionId)} belongs to this API key.`);
       }
@@ -27,18 +28,22 @@ export const subscriptionRoutes: Route[] = [
           `This relay only delivers to ${config.allowedTargetHosts.join(', ')}, and target_url's host is ${clip(targetHost)}. To allow it, the relay's operator adds it to ${RELAY_VARIABLES.allowedTargetHosts.name} (comma-separated; subdomains included).`,
         );
       }
-      const subscription = await store.upsertSubscription({
-        id: newId('sub'),
+      const subscription = await subscribe(
+        { store, clock, config },
         connectionId,
         targetUrl,
-        secret: mintSecret(),
-        now: clock.now(),
+        channel,
+      );
+      logger.info('subscribed', {
+        connection_id: connectionId,
+        subscription_id: subscription.id,
+        channel: subscription.channel || null,
       });
-      logger.info('subscribed', { connection_id: connectionId, subscription_id: subscription.id });
       sendJson(res, 201, {
         id: subscription.id,
         connection_id: subscription.connectionId,
         target_url: subscription.targetUrl,
+        channel: subscription.channel === DEFAULT_CHANNEL ? null : subscription.channel,
         secret: subscription.secret,
       } satisfies SubscriptionResponse);
     },
@@ -63,3 +68,30 @@ export const subscriptionRoutes: Route[] = [
     },
   },
 ];
+
+/** The target's subscription to the channel, within the connection's limit of active ones. */
+async function subscribe(
+  { store, clock, config }: Pick<RelayContext, 'store' | 'clock' | 'config'>,
+  connectionId: string,
+  targetUrl: string,
+  channel: string | undefined,
+): Promise<Subscription> {
+  try {
+    return await store.upsertSubscription({
+      id: newId('sub'),
+      connectionId,
+      targetUrl,
+      channel: channel ?? DEFAULT_CHANNEL,
+      secret: mintSecret(),
+      now: clock.now(),
+      maxActive: config.maxSubscriptionsPerConnection,
+    });
+  } catch (error) {
+    if (!(error instanceof SubscriptionLimitError)) throw error;
+    throw new HttpError(
+      409,
+      'subscription_limit',
+      `This JazzHR account already has ${error.limit} active subscriptions on this relay, its limit (RELAY_MAX_SUBSCRIPTIONS_PER_CONNECTION). Turn off Zaps that use Candidate Exported and no longer need it, or ask the relay's operator to raise the limit.`,
+    );
+  }
+}

@@ -16,7 +16,14 @@ import {
   pendingDeliveriesRecord,
 } from './records';
 import { POSTGRES_DIALECT, migrationsTable, pendingMigrations } from './schema';
-import type { AttemptOutcome, IngestResult, NewExport, Store } from './types';
+import {
+  DEFAULT_CHANNEL,
+  SubscriptionLimitError,
+  type AttemptOutcome,
+  type IngestResult,
+  type NewExport,
+  type Store,
+} from './types';
 
 /** Any constant: serialises migrations between relay processes starting together. */
 const MIGRATION_LOCK_KEY = 727_001;
@@ -124,17 +131,43 @@ export class PostgresStore implements Store {
     id: string;
     connectionId: string;
     targetUrl: string;
+    channel?: string;
     secret: string;
     now: number;
+    maxActive?: number;
   }) {
-    const row = await this.one(
-      `INSERT INTO subscriptions (id, connection_id, target_url, secret, active, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, TRUE, $5, $5)
-       ON CONFLICT (connection_id, target_url) DO UPDATE
-         SET active = TRUE, deactivated_reason = NULL, updated_at = excluded.updated_at
-       RETURNING ${SUBSCRIPTION_COLUMNS}`,
-      [input.id, input.connectionId, input.targetUrl, input.secret, input.now],
-    );
+    const row = await this.transaction(async (client) => {
+      if (input.maxActive !== undefined) {
+        // Subscribes to one connection take turns, so two cannot both take the last place.
+        await client.query('SELECT 1 FROM connections WHERE id = $1 FOR UPDATE', [
+          input.connectionId,
+        ]);
+        const { rows } = await client.query<{ active: number; same: number }>(
+          `SELECT COUNT(*)::int AS active, COUNT(*) FILTER (WHERE target_url = $2)::int AS same
+           FROM subscriptions WHERE connection_id = $1 AND active`,
+          [input.connectionId, input.targetUrl],
+        );
+        if (rows[0]!.same === 0 && rows[0]!.active >= input.maxActive) {
+          throw new SubscriptionLimitError(input.maxActive);
+        }
+      }
+      const { rows } = await client.query(
+        `INSERT INTO subscriptions (id, connection_id, target_url, channel, secret, active, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6)
+         ON CONFLICT (connection_id, target_url) DO UPDATE
+           SET active = TRUE, channel = excluded.channel, deactivated_reason = NULL, updated_at = excluded.updated_at
+         RETURNING ${SUBSCRIPTION_COLUMNS}`,
+        [
+          input.id,
+          input.connectionId,
+          input.targetUrl,
+          input.channel ?? DEFAULT_CHANNEL,
+          input.secret,
+          input.now,
+        ],
+      );
+      return rows[0];
+    });
     return subscriptionRecord.parse(row);
   }
 
@@ -174,8 +207,8 @@ export class PostgresStore implements Store {
     // One statement, so one round trip and one implicit transaction.
     const row = await this.one(
       `WITH inserted AS (
-         INSERT INTO exports (connection_id, uuid, event, headers, body, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
+         INSERT INTO exports (connection_id, uuid, event, headers, body, received_at, channel)
+         VALUES ($1, $2, $3, $4, $5, $6, $8)
          ON CONFLICT (connection_id, uuid) DO NOTHING
          RETURNING id
        ), queued AS (
@@ -183,7 +216,8 @@ export class PostgresStore implements Store {
            give_up_after, created_at, updated_at)
          SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), inserted.id, s.id, $1,
            'pending', 0, $6, $7, $6, $6
-         FROM inserted CROSS JOIN subscriptions s WHERE s.connection_id = $1 AND s.active
+         FROM inserted CROSS JOIN subscriptions s
+         WHERE s.connection_id = $1 AND s.channel = $8 AND s.active
          RETURNING id
        )
        SELECT (SELECT count(*) FROM inserted)::int AS stored, (SELECT count(*) FROM queued)::int AS deliveries`,
@@ -195,16 +229,18 @@ export class PostgresStore implements Store {
         Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength),
         input.receivedAt,
         input.giveUpAfter,
+        input.channel ?? DEFAULT_CHANNEL,
       ],
       'relay_ingest_export',
     );
     return { stored: Number(row?.stored) > 0, deliveries: Number(row?.deliveries ?? 0) };
   }
 
-  async recentExports(connectionId: string, limit: number) {
+  async recentExports(connectionId: string, limit: number, channel = DEFAULT_CHANNEL) {
     const { rows } = await this.pool.query(
-      `SELECT ${EXPORT_COLUMNS} FROM exports WHERE connection_id = $1 ORDER BY received_at DESC, id DESC LIMIT $2`,
-      [connectionId, limit],
+      `SELECT ${EXPORT_COLUMNS} FROM exports WHERE connection_id = $1 AND channel = $3
+       ORDER BY received_at DESC, id DESC LIMIT $2`,
+      [connectionId, limit, channel],
     );
     return rows.map((row) => exportRecord.parse(row));
   }

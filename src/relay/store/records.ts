@@ -28,6 +28,8 @@ export const subscriptionRecord = z.object({
   id: z.string(),
   connectionId: z.string(),
   targetUrl: z.string(),
+  /** DEFAULT_CHANNEL ('') or a named channel. */
+  channel: z.string(),
   secret: z.string(),
   active: flag,
   deactivatedReason: z.string().nullable(),
@@ -89,7 +91,7 @@ export type ClaimedDelivery = z.infer<typeof claimedDeliveryRecord>;
 export const CONNECTION_COLUMNS = `id, api_key_hash AS "apiKeyHash", secret, previous_secret AS "previousSecret",
   previous_secret_expires_at AS "previousSecretExpiresAt", created_at AS "createdAt"`;
 
-export const SUBSCRIPTION_COLUMNS = `id, connection_id AS "connectionId", target_url AS "targetUrl", secret, active,
+export const SUBSCRIPTION_COLUMNS = `id, connection_id AS "connectionId", target_url AS "targetUrl", channel, secret, active,
   deactivated_reason AS "deactivatedReason", created_at AS "createdAt"`;
 
 export const EXPORT_COLUMNS = `uuid, event, headers, body, received_at AS "receivedAt"`;

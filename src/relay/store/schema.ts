@@ -91,6 +91,12 @@ export const MIGRATIONS: ReadonlyArray<(d: Dialect) => string> = [
     d.kind === 'sqlite'
       ? `CREATE INDEX deliveries_leased ON deliveries (lease_token) WHERE lease_token IS NOT NULL;`
       : '',
+  // Channels: each subscription listens to one channel of its connection, and each export
+  // arrived on one ('' is the default channel, the ingest URL without a channel).
+  () => `ALTER TABLE subscriptions ADD COLUMN channel TEXT NOT NULL DEFAULT '';
+   ALTER TABLE exports ADD COLUMN channel TEXT NOT NULL DEFAULT '';
+   DROP INDEX exports_newest;
+   CREATE INDEX exports_newest ON exports (connection_id, channel, received_at DESC, id DESC);`,
 ];
 
 /** The migrations a database at version `applied` still needs, in order (empty ones included, to record them). */

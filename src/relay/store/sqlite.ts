@@ -20,7 +20,14 @@ import {
   pendingDeliveriesRecord,
 } from './records';
 import { SQLITE_DIALECT, migrationsTable, pendingMigrations } from './schema';
-import type { AttemptOutcome, IngestResult, NewExport, Store } from './types';
+import {
+  DEFAULT_CHANNEL,
+  SubscriptionLimitError,
+  type AttemptOutcome,
+  type IngestResult,
+  type NewExport,
+  type Store,
+} from './types';
 
 interface FinishInput {
   id: string;
@@ -140,16 +147,37 @@ export class SqliteStore implements Store {
     id: string;
     connectionId: string;
     targetUrl: string;
+    channel?: string;
     secret: string;
     now: number;
+    maxActive?: number;
   }) {
-    const row = this.statement(
-      `INSERT INTO subscriptions (id, connection_id, target_url, secret, active, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 1, ?, ?)
-       ON CONFLICT (connection_id, target_url) DO UPDATE
-         SET active = 1, deactivated_reason = NULL, updated_at = excluded.updated_at
-       RETURNING ${SUBSCRIPTION_COLUMNS}`,
-    ).get(input.id, input.connectionId, input.targetUrl, input.secret, input.now, input.now);
+    const row = this.transaction(() => {
+      if (input.maxActive !== undefined) {
+        const counts = this.statement(
+          `SELECT COUNT(*) AS active, COALESCE(SUM(target_url = ?), 0) AS same
+           FROM subscriptions WHERE connection_id = ? AND active = 1`,
+        ).get(input.targetUrl, input.connectionId);
+        if (Number(counts?.same) === 0 && Number(counts?.active) >= input.maxActive) {
+          throw new SubscriptionLimitError(input.maxActive);
+        }
+      }
+      return this.statement(
+        `INSERT INTO subscriptions (id, connection_id, target_url, channel, secret, active, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 1, ?, ?)
+         ON CONFLICT (connection_id, target_url) DO UPDATE
+           SET active = 1, channel = excluded.channel, deactivated_reason = NULL, updated_at = excluded.updated_at
+         RETURNING ${SUBSCRIPTION_COLUMNS}`,
+      ).get(
+        input.id,
+        input.connectionId,
+        input.targetUrl,
+        input.channel ?? DEFAULT_CHANNEL,
+        input.secret,
+        input.now,
+        input.now,
+      );
+    });
     return subscriptionRecord.parse(row);
   }
 
@@ -187,11 +215,14 @@ export class SqliteStore implements Store {
 
   /** One export, inside its group's transaction: a uuid repeated within one group is still a duplicate. */
   private insertExport(input: NewExport): IngestResult {
+    const channel = input.channel ?? DEFAULT_CHANNEL;
     const inserted = this.statement(
-      `INSERT INTO exports (connection_id, uuid, event, headers, body, received_at) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO exports (connection_id, channel, uuid, event, headers, body, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (connection_id, uuid) DO NOTHING RETURNING id`,
     ).get(
       input.connectionId,
+      channel,
       input.uuid,
       input.event,
       JSON.stringify(input.headers),
@@ -200,8 +231,8 @@ export class SqliteStore implements Store {
     );
     if (!inserted) return { stored: false, deliveries: 0 };
     const targets = this.statement(
-      `SELECT id FROM subscriptions WHERE connection_id = ? AND active = 1 ORDER BY created_at, id`,
-    ).all(input.connectionId);
+      `SELECT id FROM subscriptions WHERE connection_id = ? AND channel = ? AND active = 1 ORDER BY created_at, id`,
+    ).all(input.connectionId, channel);
     const queue = this.statement(
       `INSERT INTO deliveries (id, export_id, subscription_id, connection_id, status, attempts, next_attempt_at,
          give_up_after, created_at, updated_at)
@@ -222,11 +253,12 @@ export class SqliteStore implements Store {
     return { stored: true, deliveries: targets.length };
   }
 
-  async recentExports(connectionId: string, limit: number) {
+  async recentExports(connectionId: string, limit: number, channel = DEFAULT_CHANNEL) {
     return this.statement(
-      `SELECT ${EXPORT_COLUMNS} FROM exports WHERE connection_id = ? ORDER BY received_at DESC, id DESC LIMIT ?`,
+      `SELECT ${EXPORT_COLUMNS} FROM exports WHERE connection_id = ? AND channel = ?
+       ORDER BY received_at DESC, id DESC LIMIT ?`,
     )
-      .all(connectionId, limit)
+      .all(connectionId, channel, limit)
       .map((row) => exportRecord.parse(row));
   }
 

@@ -3,8 +3,21 @@ import type { ClaimedDelivery, Connection, Delivery, StoredExport, Subscription 
 
 export type { ClaimedDelivery, Connection, Delivery, StoredExport, Subscription } from './records';
 
+/** The channel of the ingest URL without one; a named channel is never empty (see isChannel). */
+export const DEFAULT_CHANNEL = '';
+
+/** A subscribe that would take a connection past its limit of active subscriptions. */
+export class SubscriptionLimitError extends Error {
+  override readonly name = 'SubscriptionLimitError';
+  constructor(readonly limit: number) {
+    super(`the connection already has ${limit} active subscriptions`);
+  }
+}
+
 export interface NewExport {
   connectionId: string;
+  /** The channel it arrived on (default DEFAULT_CHANNEL): only that channel's subscriptions get it. */
+  channel?: string;
   uuid: string;
   event: string;
   headers: ExportHeaders;
@@ -64,13 +77,20 @@ export interface Store {
     now: number;
   }): Promise<Connection | undefined>;
 
-  /** Creates the subscription, or returns (and reactivates) the one for the same connection and target. */
+  /**
+   * Creates the subscription, or returns (and reactivates) the one for the same connection and
+   * target, which then listens to `channel` (default DEFAULT_CHANNEL). Throws
+   * SubscriptionLimitError when it would make more than `maxActive` (default: no limit) active
+   * subscriptions for the connection; an active one subscribed again never counts twice.
+   */
   upsertSubscription(input: {
     id: string;
     connectionId: string;
     targetUrl: string;
+    channel?: string;
     secret: string;
     now: number;
+    maxActive?: number;
   }): Promise<Subscription>;
   subscriptionById(id: string): Promise<Subscription | undefined>;
   /** Deactivates it and cancels its pending deliveries. False when there is no such subscription. */
@@ -78,7 +98,8 @@ export interface Store {
 
   /** Stores the export and one pending delivery per active subscription, in one transaction. */
   ingestExport(input: NewExport): Promise<IngestResult>;
-  recentExports(connectionId: string, limit: number): Promise<StoredExport[]>;
+  /** One channel's exports (default DEFAULT_CHANNEL), newest first. */
+  recentExports(connectionId: string, limit: number, channel?: string): Promise<StoredExport[]>;
 
   listDeliveries(
     connectionId: string,
