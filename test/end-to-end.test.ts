@@ -112,7 +112,11 @@ function zapierHeaderName(name: string): string {
 }
 
 /** The bundle Zapier builds for a request to a Zap's hook URL. */
-function hookBundle(request: ReceivedRequest, subscribeData: SubscribeData) {
+function hookBundle(
+  request: ReceivedRequest,
+  subscribeData: SubscribeData,
+  inputData: Record<string, string> = {},
+) {
   const content = request.body.toString('utf8');
   const querystring = request.path.split('?')[1] ?? '';
   const headers: Record<string, string> = {};
@@ -129,6 +133,7 @@ function hookBundle(request: ReceivedRequest, subscribeData: SubscribeData) {
   return {
     authData: AUTH,
     subscribeData,
+    inputData,
     rawRequest: { method: 'POST' as const, querystring, headers, content },
     cleanedRequest: {
       ...parsed,
@@ -146,14 +151,21 @@ class ZapTarget {
   readonly runs: Array<{ request: ReceivedRequest; items: Promise<CandidateExportedItem[]> }> = [];
   subscribeData: SubscribeData | undefined;
 
-  constructor(private readonly name: string) {}
+  /** `inputData`: the Zap's trigger inputs (integration name, filters), as Zapier passes them to every call. */
+  constructor(
+    private readonly name: string,
+    readonly inputData: Record<string, string> = {},
+  ) {}
 
   async start(): Promise<this> {
     this.server.respond = (request) => {
       const subscribeData = this.subscribeData;
       if (!subscribeData) throw new Error(`${this.name} got a request before it subscribed`);
       if (request.method !== 'POST') throw new Error(`${this.name} got a ${request.method}`);
-      const items = appTester(candidateExported.perform, hookBundle(request, subscribeData));
+      const items = appTester(
+        candidateExported.perform,
+        hookBundle(request, subscribeData, this.inputData),
+      );
       // Awaited by the tests; this only keeps a failed run from being unhandled meanwhile.
       items.catch(() => undefined);
       this.runs.push({ request, items: items as Promise<CandidateExportedItem[]> });
@@ -203,6 +215,13 @@ let store: Store;
 let relay: TestRelay;
 const zapA = new ZapTarget('zap-a');
 const zapB = new ZapTarget('zap-b');
+/** Zaps fed by named JazzHR integrations: each has its own channel on the relay. */
+const zapPayroll = new ZapTarget('zap-payroll', {
+  integration_name: 'Zapier – Payroll',
+  status_category: 'Hired',
+});
+const zapScreening = new ZapTarget('zap-screening', { integration_name: 'Phone Screen → Slack' });
+const ZAPS = [zapA, zapB, zapPayroll, zapScreening];
 let connection: { id: string; ingestUrl: string; secret: string };
 let firstExport: { uuid: string; item: CandidateExportedItem };
 /** What z.console.log wrote (console.log under appTester): in this test, and in the whole file. */
@@ -261,8 +280,7 @@ beforeAll(async () => {
     config: { accessToken: ACCESS_TOKEN, deliveryTimeoutMs: 10_000 },
     relay: { clock: systemClock, random: Math.random, startWorker: true },
   });
-  await zapA.start();
-  await zapB.start();
+  for (const zap of ZAPS) await zap.start();
   process.env[RELAY_URL_ENV] = relay.relay.url;
   process.env[RELAY_ACCESS_TOKEN_ENV] = ACCESS_TOKEN;
   process.env.ZAPIER_DEPLOY_KEY = DEPLOY_KEY;
@@ -280,11 +298,11 @@ beforeEach(() => {
 afterEach(() => {
   logSpy.mockRestore();
   // A request a Zap could not take (answered 500) fails the test that caused it.
-  expect([...zapA.server.errors, ...zapB.server.errors].map(String)).toEqual([]);
+  expect(ZAPS.flatMap((zap) => zap.server.errors).map(String)).toEqual([]);
 });
 
 afterAll(async () => {
-  await Promise.all([zapA.server.stop(), zapB.server.stop()]);
+  await Promise.all(ZAPS.map((zap) => zap.server.stop()));
   try {
     await withDeadline(relay?.close(), 15_000, 'the relay did not stop within 15 s');
   } finally {
@@ -537,6 +555,121 @@ describe('a candidate export, end to end', () => {
     expect(relay.logs.length).toBeGreaterThan(0);
     expect(allLogLines.length).toBeGreaterThan(0);
     for (const value of [...secrets, 'Kenny', 'kenny.jazzhr@jazzhr.com'])
+      expect(logs).not.toContain(value);
+  });
+});
+
+describe('candidate exports routed by JazzHR integration name, end to end', () => {
+  /** The body JazzHR would send for the same candidate in another status category. */
+  const inCategory = (category: string) =>
+    Buffer.from(
+      EXPORT_BODY.toString('utf8').replace('"category": "Active"', `"category": "${category}"`),
+    );
+  const channelUrls = new Map<ZapTarget, string>();
+  const receivedBefore = new Map<ZapTarget, number>();
+
+  async function post(url: string, body: Buffer, uuid: string) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: jazzhrHeaders(body, connection.secret, uuid),
+      body,
+    });
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  it('subscribes each named Zap and shows its own URL, with the connection’s one Secret Key', async () => {
+    for (const zap of [zapPayroll, zapScreening]) {
+      zap.subscribeData = (await appTester(candidateExported.performSubscribe, {
+        authData: AUTH,
+        targetUrl: zap.url,
+        inputData: zap.inputData,
+      })) as SubscribeData;
+      expect(zap.subscribeData.connection_id).toBe(connection.id);
+      const [field] = (await appTester(candidateExported.setupField, {
+        authData: AUTH,
+        inputData: zap.inputData,
+      })) as Array<{ helpText: string }>;
+      const text = field?.helpText ?? '';
+      expect(text).toContain(`named “${zap.inputData.integration_name}”`);
+      expect(/- Secret Key: `([^`]+)`/.exec(text)?.[1]).toBe(connection.secret);
+      channelUrls.set(zap, /- URL: `([^`]+)`/.exec(text)?.[1] ?? '');
+    }
+    expect(channelUrls.get(zapPayroll)).toBe(`${connection.ingestUrl}/zapier-payroll`);
+    expect(channelUrls.get(zapScreening)).toBe(`${connection.ingestUrl}/phone-screen-slack`);
+    for (const zap of ZAPS) receivedBefore.set(zap, zap.server.received.length);
+
+    // Saving each named integration in JazzHR sends a VERIFY to its URL.
+    for (const url of channelUrls.values()) {
+      const out: string[] = [];
+      const code = await simulate([url, '--secret', connection.secret, '--event', 'VERIFY'], {
+        fetch,
+        out: (line) => out.push(line),
+        err: (line) => out.push(line),
+      });
+      expect({ code, out }).toEqual({ code: 0, out: expect.arrayContaining(['HTTP 200 OK']) });
+    }
+  });
+
+  it('runs only the Zap of the integration an export was sent to, and its filters decide', async () => {
+    const hired = randomUUID();
+    expect(await post(channelUrls.get(zapPayroll)!, inCategory('Hired'), hired)).toMatchObject({
+      uuid: hired,
+      deliveries: 1,
+    });
+    const { request, items } = await zapPayroll.run(0);
+    expect(request.headers['x-jazzhr-uuid']).toBe(hired);
+    expect(items).toEqual([expect.objectContaining({ id: hired, status_category: 'Hired' })]);
+
+    // Still Active: sent to the payroll integration, but its Zap wants Hired candidates only.
+    const active = randomUUID();
+    expect(await post(channelUrls.get(zapPayroll)!, EXPORT_BODY, active)).toMatchObject({
+      deliveries: 1,
+    });
+    expect((await zapPayroll.run(1)).items).toEqual([]);
+    expect(logLines.join('\n')).toContain(
+      `ignored export ${active} because none of the candidate's jobs matches Status Category “Hired” (their status categories: Active)`,
+    );
+
+    const screened = randomUUID();
+    expect(await post(channelUrls.get(zapScreening)!, EXPORT_BODY, screened)).toMatchObject({
+      deliveries: 1,
+    });
+    expect((await zapScreening.run(0)).items).toEqual([
+      expect.objectContaining({ id: screened, full_name: 'Kenny JazzHR' }),
+    ]);
+
+    // Nothing sent to a named integration reached the Zaps on the shared URL, nor the other channel.
+    const newlyReceived = (zap: ZapTarget) =>
+      zap.server.received.length - (receivedBefore.get(zap) ?? 0);
+    expect(ZAPS.map(newlyReceived)).toEqual([0, 0, 2, 1]);
+  });
+
+  it('lists each named integration’s own exports, filtered as perform filters them', async () => {
+    const list = (inputData: Record<string, string>) =>
+      appTester(candidateExported.performList, {
+        authData: AUTH,
+        inputData,
+        meta: { limit: 3, isLoadingSample: true },
+      }) as Promise<CandidateExportedItem[]>;
+    const payroll = await list(zapPayroll.inputData);
+    expect(payroll.map((item) => item.status_category)).toEqual(['Hired']);
+    const screening = await list(zapScreening.inputData);
+    expect(screening).toHaveLength(1);
+    expect(screening[0]!.id).toBe((await zapScreening.run(0)).items[0]!.id);
+    // The shared URL's list holds none of them.
+    const shared = await list({});
+    expect(shared.map((item) => item.id)).not.toContain(payroll[0]!.id);
+  });
+
+  it('kept the named Zaps’ secrets and the candidate out of every log', () => {
+    const logs = [...relay.logs, ...allLogLines].join('\n');
+    for (const value of [
+      connection.secret,
+      zapPayroll.subscribeData!.secret,
+      zapScreening.subscribeData!.secret,
+      'Kenny',
+      'kenny.jazzhr@jazzhr.com',
+    ])
       expect(logs).not.toContain(value);
   });
 });

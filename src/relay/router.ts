@@ -79,7 +79,7 @@ function parseTarget(target: string | undefined): URL {
     throw new HttpError(
       400,
       'bad_request',
-      'The request target is not a valid URL path. The relay serves /v1/… and /hooks/jazzhr/{connection_id}.',
+      'The request target is not a valid URL path. The relay serves /v1/… and /hooks/jazzhr/{connection_id}[/{channel}].',
     );
   }
 }
@@ -93,7 +93,7 @@ function unmatched(req: IncomingMessage, candidates: Match[]): HttpError {
     );
   }
   return notFound(
-    'There is nothing at this address. The relay serves /v1/… and /hooks/jazzhr/{connection_id}.',
+    'There is nothing at this address. The relay serves /v1/… and /hooks/jazzhr/{connection_id}[/{channel}].',
   );
 }
 

@@ -1,7 +1,12 @@
 /**
  * One suite, run against both stores, so SQLite and PostgreSQL stay equivalent.
  */
-import type { AttemptOutcome, NewExport, Store } from '../../../src/relay/store/types';
+import {
+  SubscriptionLimitError,
+  type AttemptOutcome,
+  type NewExport,
+  type Store,
+} from '../../../src/relay/store/types';
 import { databaseKinds, type TestDatabase } from '../support/databases';
 
 const T0 = Date.parse('2024-05-01T12:00:00Z');
@@ -34,13 +39,16 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
   async function subscription(
     connectionId: string,
     target = `https://hooks.zapier.com/${unique('hook')}`,
+    options: { channel?: string; maxActive?: number; on?: Store } = {},
   ) {
-    return store.upsertSubscription({
+    return (options.on ?? store).upsertSubscription({
       id: unique('sub'),
       connectionId,
       targetUrl: target,
       secret: unique('s'),
       now: T0,
+      ...(options.channel === undefined ? {} : { channel: options.channel }),
+      ...(options.maxActive === undefined ? {} : { maxActive: options.maxActive }),
     });
   }
 
@@ -183,6 +191,128 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
     it('reports deactivating an unknown subscription', async () => {
       expect(await store.deactivateSubscription('sub_unknown', 'unsubscribed', T0)).toBe(false);
       expect(await store.subscriptionById('sub_unknown')).toBeUndefined();
+    });
+  });
+
+  describe('channels', () => {
+    /** Which subscriptions got a delivery of the export `uuid`. */
+    async function deliveredTo(connectionId: string, uuid: string): Promise<string[]> {
+      const deliveries = await store.listDeliveries(connectionId, { limit: 100 });
+      return deliveries
+        .filter((delivery) => delivery.exportUuid === uuid)
+        .map((delivery) => delivery.subscriptionId)
+        .sort();
+    }
+
+    it('gives an export only to the subscriptions of the channel it arrived on', async () => {
+      const { id: connectionId } = await connection();
+      const onDefault = await subscription(connectionId);
+      const onA = await subscription(connectionId, undefined, { channel: 'a' });
+      const alsoOnA = await subscription(connectionId, undefined, { channel: 'a' });
+      const onB = await subscription(connectionId, undefined, { channel: 'b' });
+      expect(onDefault.channel).toBe('');
+      expect(onA.channel).toBe('a');
+
+      const ingest = (uuid: string, channel?: string) =>
+        store.ingestExport(newExport(connectionId, { uuid, ...(channel ? { channel } : {}) }));
+      expect(await ingest('on-a', 'a')).toEqual({ stored: true, deliveries: 2 });
+      expect(await ingest('on-b', 'b')).toEqual({ stored: true, deliveries: 1 });
+      expect(await ingest('on-default')).toEqual({ stored: true, deliveries: 1 });
+      expect(await ingest('on-c', 'c')).toEqual({ stored: true, deliveries: 0 });
+
+      expect(await deliveredTo(connectionId, 'on-a')).toEqual([onA.id, alsoOnA.id].sort());
+      expect(await deliveredTo(connectionId, 'on-b')).toEqual([onB.id]);
+      expect(await deliveredTo(connectionId, 'on-default')).toEqual([onDefault.id]);
+      expect(await deliveredTo(connectionId, 'on-c')).toEqual([]);
+    });
+
+    it('lists each channel’s exports apart, the default channel when none is named', async () => {
+      const { id: connectionId } = await connection();
+      const ingest = (uuid: string, receivedAt: number, channel?: string) =>
+        store.ingestExport(newExport(connectionId, { uuid, receivedAt, channel }));
+      await ingest('d-1', T0);
+      await ingest('a-1', T0 + 1, 'a');
+      await ingest('b-1', T0 + 2, 'b');
+      await ingest('a-2', T0 + 3, 'a');
+      const uuids = async (channel?: string) =>
+        (await store.recentExports(connectionId, 10, channel)).map((item) => item.uuid);
+      expect(await uuids('a')).toEqual(['a-2', 'a-1']);
+      expect(await uuids('b')).toEqual(['b-1']);
+      expect(await uuids()).toEqual(['d-1']);
+      expect(await uuids('')).toEqual(['d-1']);
+      expect(await uuids('none-here')).toEqual([]);
+    });
+
+    it('dedupes per connection whatever the channel: a uuid seen on one channel is a duplicate on another', async () => {
+      const { id: connectionId } = await connection();
+      await subscription(connectionId, undefined, { channel: 'b' });
+      await store.ingestExport(newExport(connectionId, { uuid: 'same', channel: 'a' }));
+      expect(
+        await store.ingestExport(newExport(connectionId, { uuid: 'same', channel: 'b' })),
+      ).toEqual({ stored: false, deliveries: 0 });
+      expect(await store.recentExports(connectionId, 10, 'b')).toEqual([]);
+    });
+
+    it('moves a target subscribed again to another channel, keeping its id and secret', async () => {
+      const { id: connectionId } = await connection();
+      const target = `https://hooks.zapier.com/${unique('moving')}`;
+      const first = await subscription(connectionId, target, { channel: 'a' });
+      const moved = await subscription(connectionId, target, { channel: 'b' });
+      expect(moved).toMatchObject({ id: first.id, secret: first.secret, channel: 'b' });
+      const ingested = await store.ingestExport(newExport(connectionId, { channel: 'a' }));
+      expect(ingested.deliveries).toBe(0);
+      expect((await store.ingestExport(newExport(connectionId, { channel: 'b' }))).deliveries).toBe(
+        1,
+      );
+      expect(await subscription(connectionId, target)).toMatchObject({ id: first.id, channel: '' });
+    });
+  });
+
+  describe('subscription limit', () => {
+    it('refuses a new active subscription past maxActive; an active one subscribed again is not new', async () => {
+      const { id: connectionId } = await connection();
+      const limited = (target: string) => subscription(connectionId, target, { maxActive: 2 });
+      const first = await limited('https://hooks.zapier.com/1');
+      const second = await limited('https://hooks.zapier.com/2');
+      await expect(limited('https://hooks.zapier.com/3')).rejects.toThrow(SubscriptionLimitError);
+      expect(await limited('https://hooks.zapier.com/1')).toMatchObject({ id: first.id });
+
+      await store.deactivateSubscription(second.id, 'unsubscribed', T0);
+      const third = await limited('https://hooks.zapier.com/3');
+      expect(third.active).toBe(true);
+      // Reactivating the deactivated one would make three.
+      await expect(limited('https://hooks.zapier.com/2')).rejects.toMatchObject({
+        name: 'SubscriptionLimitError',
+        limit: 2,
+      });
+      expect(await store.subscriptionById(second.id)).toMatchObject({ active: false });
+
+      const { id: otherConnection } = await connection();
+      expect(
+        await subscription(otherConnection, 'https://hooks.zapier.com/1', { maxActive: 2 }),
+      ).toMatchObject({ active: true });
+    });
+
+    it('never lets concurrent subscribes, from two stores, take a connection past its limit', async () => {
+      const other = await database.openStore();
+      const { id: connectionId } = await connection();
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, index) =>
+          subscription(connectionId, `https://hooks.zapier.com/race-${index}`, {
+            maxActive: 5,
+            on: index % 2 === 0 ? store : other,
+          }),
+        ),
+      );
+      const refused = results.filter((result) => result.status === 'rejected');
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(5);
+      for (const result of refused) {
+        expect((result as PromiseRejectedResult).reason).toBeInstanceOf(SubscriptionLimitError);
+      }
+      const active = await database.query(
+        `SELECT COUNT(*) AS n FROM subscriptions WHERE connection_id = '${connectionId}' AND active`,
+      );
+      expect(Number(active[0]!.n)).toBe(5);
     });
   });
 
