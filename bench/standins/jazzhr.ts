@@ -91,7 +91,7 @@ class Account {
   private newest = 0;
 
   constructor(count: number) {
-    for (let n = count - 1; n >= 0; n--) this.addOne(n, 'end');
+    for (let n = 0; n < count; n++) this.addOne(n, 'end');
   }
 
   private applicant(n: number): JazzRecord {

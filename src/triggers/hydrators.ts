@@ -11,6 +11,7 @@ import { jazzhrIdPattern } from '../jazzhr/ids';
 import { ApplicantDetail, Job, User } from '../jazzhr/schemas';
 import { personName } from '../people';
 import { issueLines } from '../zod-issues';
+import { accountCache } from './account-cache';
 
 const requiredId = (prefix: string, label: string) =>
   zod
@@ -118,15 +119,8 @@ const UserDirectory = zod.object({
 });
 type UserDirectory = zod.infer<typeof UserDirectory>;
 
-// Core 19's cache.get takes a scope at run time (create-cache.js) but its type omits it; the
-// 'auth' scope keeps one JazzHR account's users away from every other account's Zaps.
-type ScopedCacheGet = (key: string, scope: string[]) => Promise<unknown>;
-const CACHE_SCOPE = ['auth'];
-
 async function userDirectory(z: ZObject, bundle: Bundle, needed: string): Promise<UserDirectory> {
-  const cached = UserDirectory.safeParse(
-    await (z.cache.get as unknown as ScopedCacheGet)(USER_DIRECTORY_KEY, CACHE_SCOPE),
-  );
+  const cached = UserDirectory.safeParse(await accountCache(z).get(USER_DIRECTORY_KEY));
   if (
     cached.success &&
     (needed in cached.data.users ||
@@ -146,7 +140,7 @@ async function userDirectory(z: ZObject, bundle: Bundle, needed: string): Promis
       ]),
     ),
   };
-  await z.cache.set(USER_DIRECTORY_KEY, directory, USER_DIRECTORY_TTL_SECONDS, CACHE_SCOPE);
+  await accountCache(z).set(USER_DIRECTORY_KEY, directory, USER_DIRECTORY_TTL_SECONDS);
   return directory;
 }
 

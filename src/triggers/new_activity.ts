@@ -2,11 +2,11 @@ import { defineTrigger, type Bundle, type ZObject } from 'zapier-platform-core';
 import { z as zod } from 'zod';
 
 import { optionalInputText, optionalJazzId, parseInput } from '../inputs';
-import { jazzhr } from '../jazzhr/client';
 import { Activity } from '../jazzhr/schemas';
 import sample from '../samples/new_activity.json';
 import { activityPeople } from './hydrators';
-import { DEDUPE_PAGES, newestFirst, pollMode, withDetails } from './polling';
+import { newestRecords } from './list-order';
+import { newestFirst, pollMode, withDetails } from './polling';
 
 const Input = zod.object({
   category: optionalInputText('Category', 100),
@@ -24,14 +24,13 @@ function stableId(z: ZObject, activity: Activity): string {
 
 async function perform(z: ZObject, bundle: Bundle) {
   const { category, applicant_id } = parseInput(z, Input, bundle.inputData);
-  const client = jazzhr(z, bundle);
-  const filters = { object_id: applicant_id, category };
-  const listed =
-    pollMode(bundle) === 'dedupe'
-      ? await client.listPages('activities', Activity, { filters, maxPages: DEDUPE_PAGES })
-      : await client.list('activities', Activity, { filters });
-
-  // JazzHR documents no order for activities.
+  // JazzHR documents no order for activities: newestRecords finds where the new ones are.
+  const listed = await newestRecords(z, bundle, {
+    resource: 'activities',
+    schema: Activity,
+    filters: { object_id: applicant_id, category },
+    timeOf: (activity) => (activity.date === '' ? '' : `${activity.date} ${activity.time}`),
+  });
   const activities = newestFirst(
     listed.map((a) => ({
       id: stableId(z, a),
