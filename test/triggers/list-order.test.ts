@@ -1,10 +1,9 @@
 import nock from 'nock';
-import type { Bundle, ZObject } from 'zapier-platform-core';
 
 import { listOrder, newestRecords } from '../../src/triggers/list-order';
 import { Activity } from '../../src/jazzhr/schemas';
 import { API_KEY, jazzhrApi } from '../support/jazzhr';
-import { appTester, clearCache, installNockGuards, poll, type Item } from './polling-support';
+import { cacheCallsOf, clearCache, installNockGuards, poll, type Item } from './polling-support';
 
 installNockGuards();
 beforeEach(clearCache);
@@ -153,26 +152,13 @@ describe('New Activity on an oldest-first list', () => {
 
   it('keeps the tail per JazzHR account (cache scope "auth")', async () => {
     activityFeed('oldest_first', 150);
-    const calls: unknown[][] = [];
-    await appTester(
-      (z: ZObject, bundle: Bundle) => {
-        const recordingCache = {
-          get: (...args: unknown[]) => {
-            calls.push(['get', ...args]);
-            return Promise.resolve(null);
-          },
-          set: (...args: unknown[]) => {
-            calls.push(['set', ...args]);
-            return Promise.resolve(true);
-          },
-          delete: () => Promise.resolve(true),
-        };
-        return newestRecords({ ...z, cache: recordingCache } as ZObject, bundle, {
+    const calls = await cacheCallsOf(
+      (z, bundle) =>
+        newestRecords(z, bundle, {
           resource: 'activities',
           schema: Activity,
           timeOf: (record) => `${record.date} ${record.time}`,
-        });
-      },
+        }),
       { authData: { api_key: API_KEY }, meta: {} },
     );
     expect(calls).toEqual([

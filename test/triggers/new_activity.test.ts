@@ -1,5 +1,3 @@
-import type { Bundle, ZObject } from 'zapier-platform-core';
-
 import { activityPeople, USER_DIRECTORY_KEY } from '../../src/triggers/hydrators';
 import sample from '../../src/samples/new_activity.json';
 import activities from '../fixtures/jazzhr/activities.list.synthetic.json';
@@ -7,7 +5,7 @@ import detail from '../fixtures/jazzhr/applicant.detail.synthetic.json';
 import users from '../fixtures/jazzhr/users.list.synthetic.json';
 import { API_KEY, failureOf, jazzhrApi, userMessage } from '../support/jazzhr';
 import {
-  appTester,
+  cacheCallsOf,
   clearCache,
   describeCommonPollingCases,
   hydrate,
@@ -228,28 +226,20 @@ describe('new_activity', () => {
   });
 
   it('keeps the user directory per JazzHR account (cache scope "auth")', async () => {
-    const calls: unknown[][] = [];
     jazzhrApi().get(USERS).query({ apikey: API_KEY }).reply(200, users);
-    await appTester(
-      (z: ZObject, bundle: Bundle) => {
-        const recordingCache = {
-          get: (...args: unknown[]) => {
-            calls.push(['get', ...args]);
-            return Promise.resolve(null);
-          },
-          set: (...args: unknown[]) => {
-            calls.push(['set', args[0], args[2], args[3]]);
-            return Promise.resolve(true);
-          },
-          delete: () => Promise.resolve(true),
-        };
-        return activityPeople({ ...z, cache: recordingCache } as ZObject, bundle);
-      },
-      { authData: { api_key: API_KEY }, inputData: { user_id: DANA, object_id: '' } },
-    );
+    const calls = await cacheCallsOf(activityPeople, {
+      authData: { api_key: API_KEY },
+      inputData: { user_id: DANA, object_id: '' },
+    });
     expect(calls).toEqual([
       ['get', USER_DIRECTORY_KEY, ['auth']],
-      ['set', USER_DIRECTORY_KEY, 3600, ['auth']],
+      [
+        'set',
+        USER_DIRECTORY_KEY,
+        expect.objectContaining({ users: expect.any(Object) }),
+        3600,
+        ['auth'],
+      ],
     ]);
   });
 

@@ -53,6 +53,33 @@ export function hydrate(value: unknown, apiKey: string = API_KEY): Promise<Recor
   }) as Promise<Record<string, string>>;
 }
 
+/**
+ * Runs `operation` with a z.cache that finds nothing and records each get and set with all its
+ * arguments (appTester's own cache ignores scopes, so it cannot show them).
+ */
+export async function cacheCallsOf(
+  operation: (z: ZObject, bundle: Bundle) => Promise<unknown>,
+  bundle: Record<string, unknown>,
+): Promise<unknown[][]> {
+  const calls: unknown[][] = [];
+  const recordingCache = {
+    get: (...args: unknown[]) => {
+      calls.push(['get', ...args]);
+      return Promise.resolve(null);
+    },
+    set: (...args: unknown[]) => {
+      calls.push(['set', ...args]);
+      return Promise.resolve(true);
+    },
+    delete: () => Promise.resolve(true),
+  };
+  await appTester(
+    (z: ZObject, b: Bundle) => operation({ ...z, cache: recordingCache } as ZObject, b),
+    bundle,
+  );
+  return calls;
+}
+
 /** Empties appTester's stand-in for z.cache. */
 export async function clearCache(): Promise<void> {
   await appTester(async () => null, {}, true);
