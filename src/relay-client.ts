@@ -5,6 +5,7 @@
 import type { Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
 import { z as zod, type ZodType } from 'zod';
 
+import { NO_API_KEY_MESSAGE } from './jazzhr/answers';
 import {
   connectionResponse,
   exportsResponse,
@@ -125,9 +126,7 @@ async function send<S extends ZodType>(
 ): Promise<{ status: number; data: zod.infer<S> | null }> {
   const url = `${relayBase(z)}${path}`;
   if (apiKey === '') {
-    throw new z.errors.ExpiredAuthError(
-      'No JazzHR API key is connected. Reconnect your JazzHR account in Zapier with the API key from JazzHR Settings → Integrations.',
-    );
+    throw new z.errors.ExpiredAuthError(NO_API_KEY_MESSAGE);
   }
   const headers: Record<string, string> = {
     authorization: `Bearer ${apiKey}`,

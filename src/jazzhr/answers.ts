@@ -22,6 +22,10 @@ export type Filters = Record<string, string | number | null | undefined>;
 export const RECONNECT_ADVICE =
   'Reconnect your JazzHR account in Zapier with the current API key from JazzHR Settings → Integrations (only JazzHR admins can see it).';
 
+/** For a connection without a key; also tells a developer where `zapier-platform invoke` reads it. */
+export const NO_API_KEY_MESSAGE =
+  'No JazzHR API key is connected. Reconnect your JazzHR account in Zapier with the API key from JazzHR Settings → Integrations (only JazzHR admins can see it). Running `zapier-platform invoke` locally? It reads the key from `authData_api_key=…` in the `.env` file beside package.json.';
+
 export type FailureKind =
   | 'bad_input'
   | 'rejected'
@@ -39,6 +43,8 @@ export interface JazzHRFailure {
   status?: number;
   /** Seconds to wait before retrying, for throttled and unavailable failures. */
   retryAfterSeconds?: number;
+  /** True when the request never left this machine (no connection was made), so JazzHR saved nothing. */
+  notSent?: boolean;
 }
 
 export type Outcome<T> = { ok: true; data: T } | { ok: false; failure: JazzHRFailure };
@@ -398,6 +404,15 @@ export function parseRecord<S extends ZodType>(
   return { ok: true, data: result.data as z.infer<S> };
 }
 
+/** Failures to open a connection at all: the request was never sent. */
+const NOT_CONNECTED_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
 /** The failure for a request that never got an answer (DNS, refused connection, timeout). */
 export function networkFailure(
   error: unknown,
@@ -405,9 +420,11 @@ export function networkFailure(
   secrets: readonly string[] = [],
 ): JazzHRFailure {
   const reason = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
   return {
     kind: 'unavailable',
     retryAfterSeconds: DEFAULT_OUTAGE_RETRY_SECONDS,
+    notSent: typeof code === 'string' && NOT_CONNECTED_CODES.has(code),
     message: scrubSecrets(
       `Could not reach JazzHR for ${target}: ${excerpt(reason, secrets, 160)}.`,
       secrets,

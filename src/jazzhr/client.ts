@@ -11,6 +11,7 @@ import {
   interpretAnswer,
   JazzHRRequestError,
   networkFailure,
+  NO_API_KEY_MESSAGE,
   PAGE_SIZE,
   parseRecord,
   parseRecords,
@@ -47,6 +48,13 @@ export function toZapierError(z: ZObject, failure: JazzHRFailure, method: 'GET' 
         return new z.errors.ThrottledError(
           `${failure.message} The step will be retried in about ${failure.retryAfterSeconds ?? 30} seconds.`,
           failure.retryAfterSeconds,
+        );
+      }
+      if (failure.notSent) {
+        return new z.errors.Error(
+          `${failure.message} The request was not sent, so JazzHR saved nothing: replay the step once JazzHR can be reached.`,
+          'jazzhr_unreachable',
+          failure.status,
         );
       }
       return new z.errors.Error(
@@ -89,9 +97,6 @@ function requirePath(z: ZObject, build: () => string, method: Method): string {
   }
 }
 
-const NO_KEY_MESSAGE =
-  'No JazzHR API key is connected. Reconnect your JazzHR account in Zapier with the API key from JazzHR Settings → Integrations (only JazzHR admins can see it).';
-
 /** One request to JazzHR with the API key, its answer read into data or thrown as a Zapier error. */
 async function send(
   z: ZObject,
@@ -101,7 +106,8 @@ async function send(
   body?: Record<string, unknown>,
 ): Promise<unknown> {
   const { method } = expectation;
-  if (apiKey === '') throw toZapierError(z, { kind: 'rejected', message: NO_KEY_MESSAGE }, method);
+  if (apiKey === '')
+    throw toZapierError(z, { kind: 'rejected', message: NO_API_KEY_MESSAGE }, method);
   const secrets = [apiKey];
   const request: HttpRequestOptions & { url: string; throwForThrottlingEarly: boolean } = {
     url: `${apiBaseUrl()}${path}`,

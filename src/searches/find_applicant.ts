@@ -62,7 +62,7 @@ const Input = zod
         code: 'custom',
         path: ['email'],
         message:
-          'or Applicant ID is required. Enter the email to look for (with the name if you have it).',
+          'enter the applicant’s email address (with their first and last name if you have them), or fill in Applicant ID instead.',
       });
     }
   });

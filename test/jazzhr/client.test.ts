@@ -264,6 +264,8 @@ describe('errors', () => {
     );
     expect(error.name).toBe('ExpiredAuthError');
     expect(error.message).toContain('No JazzHR API key is connected');
+    expect(error.message).toContain('`zapier-platform invoke`');
+    expect(error.message).toContain('`authData_api_key=…` in the `.env` file');
   });
 
   it('turns a 429 into a ThrottledError honouring Retry-After plus jitter', async () => {
@@ -400,6 +402,38 @@ describe('the API key never appears in an error', () => {
     jazzhrApi().post('/v1/notes').reply(500, echo);
     const error = await failureOf(withClient((client) => client.post('notes', {}, CreatedNote)));
     expect(errorTexts(error)).not.toContain(API_KEY);
+  });
+});
+
+describe('a POST that fails before or after it reaches JazzHR', () => {
+  const savedUrl = process.env.JAZZHR_API_URL;
+  afterEach(() => {
+    if (savedUrl === undefined) delete process.env.JAZZHR_API_URL;
+    else process.env.JAZZHR_API_URL = savedUrl;
+  });
+
+  it('says a refused connection sent nothing, so the write is not left unconfirmed', async () => {
+    // A real refused connection (nothing listens on port 1), not a simulated one.
+    process.env.JAZZHR_API_URL = 'http://127.0.0.1:1/v1';
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      const error = await failureOf(withClient((client) => client.post('notes', {}, CreatedNote)));
+      expect(userMessage(error)).toMatch(
+        /^Could not reach JazzHR for POST \/notes: .*ECONNREFUSED.*\. The request was not sent, so JazzHR saved nothing: replay the step once JazzHR can be reached\.$/,
+      );
+      expect(userMessage(error)).not.toMatch(/may or may not/);
+      expect(isUnconfirmedWrite(error)).toBe(false);
+      expect(errorTexts(error)).not.toContain(API_KEY);
+    } finally {
+      nock.disableNetConnect();
+    }
+  });
+
+  it('says a connection lost after sending may have saved it', async () => {
+    jazzhrApi().post('/v1/notes').replyWithError('socket hang up');
+    const error = await failureOf(withClient((client) => client.post('notes', {}, CreatedNote)));
+    expect(userMessage(error)).toMatch(/JazzHR may or may not have saved this/);
+    expect(isUnconfirmedWrite(error)).toBe(true);
   });
 });
 

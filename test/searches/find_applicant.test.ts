@@ -155,7 +155,9 @@ describe('find_applicant by email', () => {
 describe('find_applicant errors', () => {
   it('asks for an email or an ID', async () => {
     const error = await failureOf(runSearch({ first_name: 'Grace' }));
-    expect(userMessage(error)).toMatch(/^Email: or Applicant ID is required/);
+    expect(userMessage(error)).toBe(
+      'Email: enter the applicant’s email address (with their first and last name if you have them), or fill in Applicant ID instead.',
+    );
   });
 
   it('names a malformed email or ID', async () => {
