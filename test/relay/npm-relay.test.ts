@@ -2,7 +2,7 @@
  * `npm run relay` as a user runs it: no recompiling when dist/ is current, and stopping npm
  * (SIGTERM to npm, or Ctrl-C to the terminal's process group) stops the relay too.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -15,16 +15,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const ROOT = join(__dirname, '../..');
-const FRESHNESS_SCRIPT = join(ROOT, 'scripts/build-if-stale.mjs');
+import { runNpmScript, type NpmRun } from './support/npm';
+import { ROOT, buildIsCurrent } from './support/process';
 
-function buildIsCurrent(root = ROOT): boolean {
-  return (
-    spawnSync(process.execPath, [join(root, 'scripts/build-if-stale.mjs'), '--check'], {
-      timeout: 20_000,
-    }).status === 0
-  );
-}
+const FRESHNESS_SCRIPT = join(ROOT, 'scripts/build-if-stale.mjs');
 
 describe('scripts/build-if-stale.mjs --check', () => {
   let root: string;
@@ -58,59 +52,22 @@ describe('scripts/build-if-stale.mjs --check', () => {
 
 describe('npm run relay', () => {
   let dir: string;
-  const groups: number[] = [];
-  beforeAll(() => {
-    if (!buildIsCurrent()) {
-      // Running it would rebuild dist/ under the other test files' feet.
-      throw new Error(
-        'dist/ is older than the sources: run `npm run build` first (npm test does).',
-      );
-    }
-  });
+  const runs: NpmRun[] = [];
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'npm-relay-'))));
   afterEach(() => {
-    // Whatever a failed test left behind in npm's process group must not outlive the run.
-    for (const group of groups.splice(0)) {
-      try {
-        process.kill(-group, 'SIGKILL');
-      } catch {
-        // The group is empty: everything stopped.
-      }
-    }
+    for (const run of runs.splice(0)) run.killGroup();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Starts it in its own process group, as a terminal would; resolves once it listens. */
   async function startNpmRelay() {
-    const npm = spawn('npm', ['run', 'relay'], {
-      cwd: ROOT,
-      detached: true,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? dir,
-        PORT: '0',
-        RELAY_HOST: '127.0.0.1',
-        DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}`,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const run = runNpmScript(['relay'], {
+      PORT: '0',
+      RELAY_HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}`,
     });
-    groups.push(npm.pid!);
-    let stdout = '';
-    let stderr = '';
-    npm.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // 'close' comes only once every process holding the pipe (npm, the relay) is gone.
-    const closed = new Promise<'closed'>((resolve) =>
-      npm.stdout.on('close', () => resolve('closed')),
-    );
-    const port = await new Promise<number>((resolve, reject) => {
-      npm.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const listening = /\{[^\n]*"msg":"relay listening"[^\n]*\}/.exec(stdout);
-        if (listening) resolve((JSON.parse(listening[0]) as { port: number }).port);
-      });
-      npm.on('exit', () => reject(new Error(`npm run relay exited: ${stderr}`)));
-    });
-    return { npm, port, closed, output: () => stdout + stderr };
+    runs.push(run);
+    const [listening] = await run.waitFor(/\{[^\n]*"msg":"relay listening"[^\n]*\}/);
+    return { run, port: (JSON.parse(listening) as { port: number }).port };
   }
 
   const serving = (port: number) =>
@@ -124,17 +81,14 @@ describe('npm run relay', () => {
     ['Ctrl-C (SIGINT to the process group)', (pid: number) => process.kill(-pid, 'SIGINT')],
   ])('starts without recompiling and stops with %s, leaving nothing serving', async (_, stop) => {
     const builtAt = statSync(join(ROOT, 'dist/index.js')).mtimeMs;
-    const relay = await startNpmRelay();
-    expect(await serving(relay.port)).toBe(true);
+    const { run, port } = await startNpmRelay();
+    expect(await serving(port)).toBe(true);
 
-    stop(relay.npm.pid!);
-    const orphanTimeout = new Promise<string>((resolve) =>
-      setTimeout(() => resolve('a process still holds the relay’s output'), 8_000).unref(),
-    );
-    expect(await Promise.race([relay.closed, orphanTimeout])).toBe('closed');
-    expect(await serving(relay.port)).toBe(false);
-    expect(relay.output()).toContain('"msg":"relay stopped"');
-    expect(relay.output()).not.toContain('Compiling dist/');
+    stop(run.npm.pid!);
+    expect(await run.allGone(8_000)).toBe(true);
+    expect(await serving(port)).toBe(false);
+    expect(run.output()).toContain('"msg":"relay stopped"');
+    expect(run.output()).not.toContain('Compiling dist/');
     expect(statSync(join(ROOT, 'dist/index.js')).mtimeMs).toBe(builtAt);
   });
 

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ROOT = join(__dirname, '../../..');
+export const ROOT = join(__dirname, '../../..');
 export const MAIN_JS = join(ROOT, 'dist/src/relay/main.js');
 
 /** Process tests run the compiled relay; fail loudly rather than test stale JavaScript. */
@@ -19,6 +19,15 @@ export function assertBuilt(): void {
       'dist/ is missing or older than src/relay: run `npx tsc -p tsconfig.build.json` first (npm test does).',
     );
   }
+}
+
+/** What `npm run relay` asks before it compiles: false when dist/ is older than a source. */
+export function buildIsCurrent(root = ROOT): boolean {
+  return (
+    spawnSync(process.execPath, [join(root, 'scripts/build-if-stale.mjs'), '--check'], {
+      timeout: 20_000,
+    }).status === 0
+  );
 }
 
 function newest(dir: string, extension: string): number {
