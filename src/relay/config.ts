@@ -93,6 +93,13 @@ export const RELAY_VARIABLES = {
       'If set (16+ characters), /v1 calls need X-Relay-Access-Token: only your Zapier app can use the relay.',
     parse: accessToken,
   },
+  adminToken: {
+    name: 'RELAY_ADMIN_TOKEN',
+    unset: 'none (console and operator API off)',
+    meaning:
+      'If set (16+ characters), turns on the operator console at /console and POST /v1/operator/recover, both behind this token.',
+    parse: accessToken,
+  },
   metricsToken: {
     name: 'RELAY_METRICS_TOKEN',
     unset: 'none (/metrics is open)',

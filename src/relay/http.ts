@@ -1,5 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import type { z } from 'zod';
+
+import { issueLines } from '../zod-issues';
+
 import type { ErrorCode } from './protocol';
 
 /** An answer the relay gives on purpose; anything else thrown becomes a 500. */
@@ -165,6 +169,16 @@ export function parseLimit(value: string | null, fallback: number, max: number):
     throw new HttpError(400, 'bad_request', `limit must be a whole number from 1 to ${max}.`);
   }
   return limit;
+}
+
+/** A request body checked against its schema; a 400 names each field that is wrong. */
+export function parseRequest<Schema extends z.ZodType>(
+  schema: Schema,
+  body: unknown,
+): z.output<Schema> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new HttpError(400, 'bad_request', issueLines(parsed.error.issues).join('; '));
 }
 
 export async function readJson(req: IncomingMessage): Promise<unknown> {

@@ -117,6 +117,33 @@ export type DeliveryItem = z.infer<typeof deliveryItem>;
 export const deliveriesResponse = z.object({ deliveries: z.array(deliveryItem) });
 export type DeliveriesResponse = z.infer<typeof deliveriesResponse>;
 
+/** An ISO-8601 time with a date; the message names the field. */
+const isoTime = (field: string) => {
+  const message = `${field} must be an ISO-8601 time such as 2026-12-01T09:00:00Z`;
+  return z
+    .string({ error: message })
+    .refine(
+      (value) => /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)),
+      message,
+    )
+    .transform((value) => Date.parse(value));
+};
+
+/** POST /v1/connections/{id}/recover and /v1/operator/recover: until defaults to now. */
+export const recoverRequest = z
+  .object(
+    { since: isoTime('since'), until: isoTime('until').optional() },
+    { error: 'The body must be a JSON object with since (and optionally until), ISO-8601 times' },
+  )
+  .refine(({ since, until }) => until === undefined || since <= until, {
+    message: 'since must not be after until',
+    path: ['since'],
+  });
+export type RecoverRequest = z.input<typeof recoverRequest>;
+
+export const recoverResponse = z.object({ requeued: z.number().int() });
+export type RecoverResponse = z.infer<typeof recoverResponse>;
+
 export const retryResponse = z.object({ id: z.string(), status: z.literal('pending') });
 export type RetryResponse = z.infer<typeof retryResponse>;
 

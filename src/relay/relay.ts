@@ -113,6 +113,7 @@ export async function startRelay(
           maxIngestBytes: options.maxIngestBytes ?? MAX_INGEST_BYTES,
           metricsToken: config.metricsToken,
           maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
+          adminToken: config.adminToken,
         },
         worker,
         recentConnections: new RecentConnections(store, clock),

@@ -34,6 +34,8 @@ export interface RouteConfig {
   /** When deliveries created by an ingest or a retry stop being retried. */
   retryWindowMs: number;
   maxIngestBytes: number;
+  /** When set, the operator console and API are on, behind it. */
+  adminToken: string | undefined;
   /** When set, GET /metrics needs it as a bearer token. */
   metricsToken: string | undefined;
   /** RELAY_MAX_SUBSCRIPTIONS_PER_CONNECTION: active subscriptions per connection at most. */

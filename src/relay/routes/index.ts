@@ -4,6 +4,7 @@ import { deliveryRoutes } from './deliveries';
 import { healthRoutes } from './health';
 import { ingestRoutes } from './ingest';
 import { metricsRoutes } from './metrics';
+import { recoveryRoutes } from './recovery';
 import { subscriptionRoutes } from './subscriptions';
 
 export type { RelayContext, Route, RouteConfig, RouteRequest } from './context';
@@ -16,4 +17,5 @@ export const relayRoutes: readonly Route[] = [
   ...connectionRoutes,
   ...deliveryRoutes,
   ...subscriptionRoutes,
+  ...recoveryRoutes,
 ];

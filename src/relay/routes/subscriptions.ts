@@ -1,6 +1,5 @@
-import { issueLines } from '../../zod-issues';
 import { RELAY_VARIABLES, isAllowedTargetHost } from '../config';
-import { HttpError, clip, notFound, readJson, sendEmpty, sendJson } from '../http';
+import { HttpError, clip, notFound, parseRequest, readJson, sendEmpty, sendJson } from '../http';
 import { mintSecret, newId } from '../ids';
 import { createSubscriptionRequest, type SubscriptionResponse } from '../protocol';
 import { DEFAULT_CHANNEL, SubscriptionLimitError, type Subscription } from '../store/types';
@@ -12,11 +11,11 @@ export const subscriptionRoutes: Route[] = [
     path: '/v1/subscriptions',
     handle: async ({ auth, store, clock, logger, config }, { req, res }) => {
       const connection = await auth.authenticate(req);
-      const parsed = createSubscriptionRequest.safeParse(await readJson(req));
-      if (!parsed.success) {
-        throw new HttpError(400, 'bad_request', issueLines(parsed.error.issues).join('; '));
-      }
-      const { connection_id: connectionId, target_url: targetUrl, channel } = parsed.data;
+      const {
+        connection_id: connectionId,
+        target_url: targetUrl,
+        channel,
+      } = parseRequest(createSubscriptionRequest, await readJson(req));
       if (connectionId !== connection.id) {
         throw notFound(`No connection ${clip(connectionId)} belongs to this API key.`);
       }

@@ -20,6 +20,7 @@ import {
   DEFAULT_CHANNEL,
   SubscriptionLimitError,
   type AttemptOutcome,
+  type RecoveryRange,
   type IngestResult,
   type NewExport,
   type Store,
@@ -261,6 +262,16 @@ export class PostgresStore implements Store {
       [id],
     );
     return row && deliveryRecord.parse(row);
+  }
+
+  async requeueFailedDeliveries(input: RecoveryRange & { now: number; giveUpAfter: number }) {
+    const { rowCount } = await this.pool.query(
+      `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, give_up_after = $2, updated_at = $1
+       WHERE status = 'failed' AND created_at BETWEEN $3 AND $4 AND ($5::text IS NULL OR connection_id = $5)
+         AND subscription_id IN (SELECT id FROM subscriptions WHERE active)`,
+      [input.now, input.giveUpAfter, input.since, input.until, input.connectionId ?? null],
+    );
+    return rowCount ?? 0;
   }
 
   async requeueDelivery(id: string, now: number, giveUpAfter: number) {

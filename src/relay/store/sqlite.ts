@@ -24,6 +24,7 @@ import {
   DEFAULT_CHANNEL,
   SubscriptionLimitError,
   type AttemptOutcome,
+  type RecoveryRange,
   type IngestResult,
   type NewExport,
   type Store,
@@ -281,6 +282,23 @@ export class SqliteStore implements Store {
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN exports e ON e.id = d.export_id WHERE d.id = ?`,
     ).get(id);
     return row && deliveryRecord.parse(row);
+  }
+
+  async requeueFailedDeliveries(input: RecoveryRange & { now: number; giveUpAfter: number }) {
+    const changed = this.statement(
+      `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, give_up_after = ?, updated_at = ?
+       WHERE status = 'failed' AND created_at BETWEEN ? AND ? AND (? IS NULL OR connection_id = ?)
+         AND subscription_id IN (SELECT id FROM subscriptions WHERE active = 1)`,
+    ).run(
+      input.now,
+      input.giveUpAfter,
+      input.now,
+      input.since,
+      input.until,
+      input.connectionId ?? null,
+      input.connectionId ?? null,
+    ).changes;
+    return Number(changed);
   }
 
   async requeueDelivery(id: string, now: number, giveUpAfter: number) {

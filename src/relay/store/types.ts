@@ -27,6 +27,13 @@ export interface NewExport {
   giveUpAfter: number;
 }
 
+export interface RecoveryRange {
+  connectionId: string | undefined;
+  /** Epoch ms, inclusive. */
+  since: number;
+  until: number;
+}
+
 export interface PendingDeliveries {
   count: number;
   /** The longest-waiting pending delivery (createdAt in epoch ms); null when nothing is pending. */
@@ -106,6 +113,15 @@ export interface Store {
     filter: { status?: DeliveryStatus; limit: number },
   ): Promise<Delivery[]>;
   deliveryById(id: string): Promise<Delivery | undefined>;
+  /**
+   * Puts failed deliveries whose export was received between since and until (inclusive) back
+   * to pending, due now, with a fresh retry window: one connection's, or every connection's when
+   * connectionId is undefined. Deliveries of deactivated subscriptions stay failed. Answers how
+   * many were requeued.
+   */
+  requeueFailedDeliveries(
+    input: RecoveryRange & { now: number; giveUpAfter: number },
+  ): Promise<number>;
   /** Makes the delivery due now with a fresh retry window; an attempt already in flight keeps its lease. */
   requeueDelivery(id: string, now: number, giveUpAfter: number): Promise<Delivery | undefined>;
 

@@ -438,6 +438,97 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
     });
   });
 
+  describe('recovering failed deliveries', () => {
+    // A database of its own: recovery across every connection must see no other test's rows.
+    let own: TestDatabase;
+    let ownStore: Store;
+    beforeAll(async () => {
+      own = await createDatabase();
+      ownStore = await own.openStore();
+    });
+    afterAll(async () => {
+      await own.drop();
+    });
+
+    /** A connection with one subscription and one failed delivery per receipt time. */
+    async function failedDeliveries(receivedAts: number[], active = true) {
+      const conn = await ownStore.insertConnection({
+        id: unique('con'),
+        apiKeyHash: unique('hash'),
+        secret: unique('secret'),
+        now: T0,
+      });
+      const sub = await ownStore.upsertSubscription({
+        id: unique('sub'),
+        connectionId: conn.id,
+        targetUrl: `https://hooks.zapier.com/${unique('hook')}`,
+        secret: unique('s'),
+        now: T0,
+      });
+      for (const receivedAt of receivedAts) {
+        await ownStore.ingestExport(newExport(conn.id, { receivedAt }));
+      }
+      const lease = unique('lease');
+      const failedAt = Math.max(...receivedAts) + 1000;
+      const claimed = await ownStore.claimDueDeliveries({
+        now: failedAt,
+        limit: 1000,
+        leaseToken: lease,
+        leaseUntil: failedAt + 30_000,
+      });
+      for (const delivery of claimed.filter((item) => item.connectionId === conn.id)) {
+        await ownStore.finishAttempt({
+          id: delivery.id,
+          leaseToken: lease,
+          now: failedAt,
+          outcome: { kind: 'failed', statusCode: 500, error: 'target answered 500' },
+        });
+      }
+      if (!active) await ownStore.deactivateSubscription(sub.id, 'unsubscribed', failedAt);
+      return conn;
+    }
+
+    const statuses = async (connectionId: string) =>
+      (await ownStore.listDeliveries(connectionId, { limit: 10 }))
+        .map((delivery) => `${delivery.createdAt - T0}:${delivery.status}`)
+        .sort();
+
+    it('requeues one connection’s failures received in the range, due now with a fresh window', async () => {
+      const mine = await failedDeliveries([T0, T0 + 1000, T0 + 2000]);
+      const other = await failedDeliveries([T0 + 1000]);
+      const now = T0 + 2 * DAY;
+      const requeued = await ownStore.requeueFailedDeliveries({
+        connectionId: mine.id,
+        since: T0 + 1000,
+        until: T0 + 2000,
+        now,
+        giveUpAfter: now + DAY,
+      });
+      expect(requeued).toBe(2);
+      expect(await statuses(mine.id)).toEqual(['0:failed', '1000:pending', '2000:pending']);
+      expect(await statuses(other.id)).toEqual(['1000:failed']);
+      const [due] = (await ownStore.listDeliveries(mine.id, { status: 'pending', limit: 1 }))!;
+      expect(due).toMatchObject({ attempts: 0, nextAttemptAt: now, giveUpAfter: now + DAY });
+    });
+
+    it('requeues every connection’s failures when no connection is named, but not a deactivated subscription’s', async () => {
+      const first = await failedDeliveries([T0 + 5 * DAY]);
+      const second = await failedDeliveries([T0 + 5 * DAY + 1]);
+      const gone = await failedDeliveries([T0 + 5 * DAY + 2], false);
+      const requeued = await ownStore.requeueFailedDeliveries({
+        connectionId: undefined,
+        since: T0 + 5 * DAY,
+        until: T0 + 6 * DAY,
+        now: T0 + 7 * DAY,
+        giveUpAfter: T0 + 8 * DAY,
+      });
+      expect(requeued).toBe(2);
+      expect((await statuses(first.id))[0]).toMatch(/:pending$/);
+      expect((await statuses(second.id))[0]).toMatch(/:pending$/);
+      expect((await statuses(gone.id))[0]).toMatch(/:failed$/);
+    });
+  });
+
   describe('deliveries', () => {
     async function setup() {
       const conn = await connection();
