@@ -214,6 +214,9 @@ export class DeliveryWorker {
   private nudged = false;
   private waitingForSlot = false;
 
+  /** When the delivery loop last went round (for /readyz); undefined until it runs. */
+  lastLoopAt: number | undefined;
+
   constructor(private readonly deps: DeliveryWorkerDeps) {}
 
   /** A lease outlives any attempt comfortably, so only a dead holder's claims expire. */
@@ -264,6 +267,7 @@ export class DeliveryWorker {
 
   private async run(): Promise<void> {
     while (this.running) {
+      this.lastLoopAt = this.deps.clock.now();
       const free = this.deps.policy.concurrency - this.inFlight.size;
       if (free <= 0) {
         // Every slot is busy: wait for an attempt to finish (it wakes us), never spin.

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 
 import { ConfigError, describeVariables, loadConfig, type RelayConfig } from './config';
 import { createJsonLogger, errorFields } from './logger';
-import { startRelay, type RunningRelay } from './relay';
+import { StartupError, startRelay, type RunningRelay } from './relay';
 
 const USAGE = `Usage: npm run relay [-- --help]
 
@@ -76,15 +76,20 @@ async function main(): Promise<void> {
 }
 
 function startFailure(error: unknown, config: RelayConfig): string {
-  const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : '';
-  if (code === 'EADDRINUSE')
-    return `port ${config.port} is already in use; set PORT to a free one.`;
-  if (code === 'EACCES')
-    return `no permission to listen on port ${config.port}; set PORT above 1023.`;
-  if (config.database.kind === 'postgres') {
-    return `could not open the PostgreSQL database named by DATABASE_URL (${code || (error instanceof Error ? error.name : 'error')}). Check that it is running and reachable and that the user may create tables.`;
+  if (!(error instanceof StartupError))
+    return error instanceof Error ? error.message : String(error);
+  const code = error.code ?? (error.cause instanceof Error ? error.cause.name : 'error');
+  if (error.step === 'listen') {
+    if (code === 'EADDRINUSE')
+      return `port ${config.port} is already in use; set PORT to a free one.`;
+    if (code === 'EACCES')
+      return `no permission to listen on port ${config.port}; set PORT above 1023.`;
+    return `could not listen on ${config.host}:${config.port} (${code}). Check RELAY_HOST and PORT.`;
   }
-  return `could not open the SQLite file ${config.database.path} (${error instanceof Error ? error.message : String(error)}). Check the path in DATABASE_URL and that the directory is writable.`;
+  if (config.database.kind === 'postgres') {
+    return `could not open the PostgreSQL database named by DATABASE_URL (${code}). Check that it is running and reachable and that the user may create tables.`;
+  }
+  return `could not open the SQLite file ${config.database.path} (${error.message}). Check the path in DATABASE_URL and that its directory can be created and written by this user.`;
 }
 
 void main();

@@ -50,6 +50,8 @@ export interface RunningRelay {
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/** /readyz wants the delivery loop to have gone round this recently (or within two poll intervals). */
+const DELIVERY_LOOP_STALE_MS = 30_000;
 
 export async function startRelay(
   config: RelayConfig,
@@ -57,7 +59,7 @@ export async function startRelay(
 ): Promise<RunningRelay> {
   const logger = options.logger ?? createJsonLogger();
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? (await openStore(config.database));
+  const store = options.store ?? (await atStartup('database', openStore(config.database)));
   const ownsStore = options.store === undefined;
   const policy: DeliveryPolicy = {
     ...DEFAULT_DELIVERY_POLICY,
@@ -111,6 +113,7 @@ export async function startRelay(
           allowedTargetHosts: config.allowedTargetHosts,
           retryWindowMs: policy.retryWindowMs,
           maxIngestBytes: options.maxIngestBytes ?? MAX_INGEST_BYTES,
+          deliveryLoopStaleMs: Math.max(DELIVERY_LOOP_STALE_MS, 2 * policy.pollIntervalMs),
           metricsToken: config.metricsToken,
           maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
           adminToken: config.adminToken,
@@ -126,7 +129,7 @@ export async function startRelay(
   );
   server.maxConnections = config.maxConnections;
   try {
-    await listen(server, config.port, config.host);
+    await atStartup('listen', listen(server, config.port, config.host));
   } catch (error) {
     if (ownsStore) await store.close();
     throw error;
@@ -179,6 +182,29 @@ function operatorAlerts(
     secret: config.operatorWebhookSecret,
     backlogAlertMs: config.backlogAlertSeconds * 1000,
   });
+}
+
+/** A start-up failure, with the step that failed: opening the database, or listening on the port. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+  /** The underlying error's code (EADDRINUSE, EACCES, …). */
+  readonly code: string | undefined;
+  constructor(
+    readonly step: 'database' | 'listen',
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    const code = cause && typeof cause === 'object' && 'code' in cause ? cause.code : undefined;
+    this.code = code === undefined ? undefined : String(code);
+  }
+}
+
+async function atStartup<T>(step: StartupError['step'], work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw new StartupError(step, error);
+  }
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {

@@ -2,7 +2,7 @@
  * The relay as a process: `node dist/src/relay/main.js`, configured by its environment.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -118,6 +118,26 @@ describe('relay process', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('could not open the PostgreSQL database');
     expect(result.stderr + result.stdout).not.toContain('hunter2');
+  });
+
+  it('names the database path, not the port, when the SQLite directory cannot be created', () => {
+    // As root every directory is writable, so the relay runs as nobody, as it would in production.
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    chmodSync(dir, 0o755);
+    const locked = join(dir, 'locked');
+    mkdirSync(locked, { mode: 0o555 });
+    chmodSync(locked, 0o555);
+    const path = join(locked, 'data', 'relay.sqlite');
+    const result = spawnSync(process.execPath, [MAIN_JS], {
+      env: { PATH: process.env.PATH ?? '', PORT: '0', DATABASE_URL: `sqlite:${path}` },
+      encoding: 'utf8',
+      timeout: 20_000,
+      ...asNobody,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`could not open the SQLite file ${path}`);
+    expect(result.stderr).toContain('EACCES');
+    expect(result.stderr).not.toContain('port');
   });
 
   it('creates its SQLite file by default and shuts down cleanly on SIGTERM', async () => {

@@ -925,14 +925,15 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     });
 
     it('turns an unexpected failure into a 500 that says nothing internal', async () => {
+      const { id } = await connect();
       const failing = Object.create(store) as Store;
-      failing.ping = () =>
+      failing.recentExports = () =>
         Promise.reject(
           Object.assign(new Error('connection to secret-host:5432 lost'), { code: 'ECONNRESET' }),
         );
       await t.close();
       t = await startTestRelay(failing, { defaultKey: VALID_API_KEY });
-      const response = await t.api('GET', '/healthz');
+      const response = await t.api('GET', `/v1/connections/${id}/exports`);
       expect(response.status).toBe(500);
       expect(response.body.error.code).toBe('internal_error');
       expect(JSON.stringify(response.body)).not.toContain('secret-host');

@@ -18,7 +18,7 @@ export interface RelayContext {
   auth: Authenticator;
   config: RouteConfig;
   /** This process's delivery worker, woken when deliveries become due. */
-  worker: Pick<DeliveryWorker, 'nudge'>;
+  worker: Pick<DeliveryWorker, 'nudge' | 'lastLoopAt'>;
   recentConnections: RecentConnections;
   /** The bytes of ingest bodies held at once (RELAY_MAX_INFLIGHT_BYTES). */
   ingestBudget: ByteBudget;
@@ -40,6 +40,8 @@ export interface RouteConfig {
   metricsToken: string | undefined;
   /** RELAY_MAX_SUBSCRIPTIONS_PER_CONNECTION: active subscriptions per connection at most. */
   maxSubscriptionsPerConnection: number;
+  /** /readyz fails when the delivery loop has not gone round for this long. */
+  deliveryLoopStaleMs: number;
 }
 
 export interface RouteRequest {

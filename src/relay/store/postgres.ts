@@ -15,7 +15,7 @@ import {
   PENDING_DELIVERIES_QUERY,
   pendingDeliveriesRecord,
 } from './records';
-import { POSTGRES_DIALECT, migrationsTable, pendingMigrations } from './schema';
+import { POSTGRES_DIALECT, migrationsTable, pendingMigrations, writeProbeSql } from './schema';
 import {
   DEFAULT_CHANNEL,
   SubscriptionLimitError,
@@ -80,6 +80,10 @@ export class PostgresStore implements Store {
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
+  }
+
+  async probeWrite(now: number): Promise<void> {
+    await this.pool.query(writeProbeSql(POSTGRES_DIALECT), [now]);
   }
 
   async pendingDeliveries() {

@@ -97,7 +97,14 @@ export const MIGRATIONS: ReadonlyArray<(d: Dialect) => string> = [
    ALTER TABLE exports ADD COLUMN channel TEXT NOT NULL DEFAULT '';
    DROP INDEX exports_newest;
    CREATE INDEX exports_newest ON exports (connection_id, channel, received_at DESC, id DESC);`,
+  // One row that /readyz rewrites, so readiness means a real write reached the database.
+  (d) => `CREATE TABLE write_probe (id INTEGER PRIMARY KEY, probed_at ${d.bigint} NOT NULL);`,
 ];
+
+/** /readyz's write: one row rewritten with the time. */
+export const writeProbeSql = (d: Dialect) =>
+  `INSERT INTO write_probe (id, probed_at) VALUES (1, ${d.kind === 'sqlite' ? '?' : '$1'})
+   ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at`;
 
 /** The migrations a database at version `applied` still needs, in order (empty ones included, to record them). */
 export function pendingMigrations(

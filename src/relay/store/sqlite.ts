@@ -19,7 +19,7 @@ import {
   PENDING_DELIVERIES_QUERY,
   pendingDeliveriesRecord,
 } from './records';
-import { SQLITE_DIALECT, migrationsTable, pendingMigrations } from './schema';
+import { SQLITE_DIALECT, migrationsTable, pendingMigrations, writeProbeSql } from './schema';
 import {
   DEFAULT_CHANNEL,
   SubscriptionLimitError,
@@ -98,6 +98,10 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.statement('SELECT 1').get();
+  }
+
+  async probeWrite(now: number): Promise<void> {
+    this.transaction(() => this.statement(writeProbeSql(SQLITE_DIALECT)).run(now));
   }
 
   async pendingDeliveries() {

@@ -64,6 +64,8 @@ export interface Store {
   migrate(): Promise<void>;
   close(): Promise<void>;
   ping(): Promise<void>;
+  /** Writes (and commits) one probe row: rejects when the database cannot take writes. */
+  probeWrite(now: number): Promise<void>;
   /** How many deliveries are pending, and the one waiting longest (for the backlog gauges and alert). */
   pendingDeliveries(): Promise<PendingDeliveries>;
 
