@@ -15,6 +15,8 @@ export class HttpError extends Error {
     message: string,
     /** Sent with the answer, e.g. Retry-After. */
     readonly headers: Readonly<Record<string, string>> = {},
+    /** For logs: a short word for why, when the code alone does not say (e.g. "mismatch"). */
+    readonly reason?: string,
   ) {
     super(message);
   }

@@ -45,3 +45,41 @@ export function errorProperty(value: unknown, key: 'name' | 'code'): string | un
   const found = (value as Record<string, unknown>)[key];
   return typeof found === 'string' && found !== '' ? found : undefined;
 }
+
+/**
+ * Warnings that a client can cause at will, logged at most once per interval per key: the
+ * first at once, the rest counted and logged as one line with their count when the interval
+ * ends (with the latest one's fields).
+ */
+export class ThrottledWarnings {
+  private readonly open = new Map<string, { count: number; fields: LogFields }>();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly message: string,
+    private readonly intervalMs = 1_000,
+  ) {}
+
+  warn(key: string, fields: LogFields): void {
+    const window = this.open.get(key);
+    if (window) {
+      window.count += 1;
+      window.fields = fields;
+      return;
+    }
+    this.logger.warn(this.message, { ...fields, count: 1 });
+    this.openWindow(key);
+  }
+
+  private openWindow(key: string): void {
+    const window = { count: 0, fields: {} as LogFields };
+    this.open.set(key, window);
+    const timer = setTimeout(() => {
+      this.open.delete(key);
+      if (window.count === 0) return;
+      this.logger.warn(this.message, { ...window.fields, count: window.count });
+      this.openWindow(key);
+    }, this.intervalMs);
+    timer.unref();
+  }
+}

@@ -13,7 +13,7 @@ import {
   type SendDelivery,
 } from './delivery';
 import { ByteBudget, HTTP_TIMEOUTS, MAX_INGEST_BYTES, type HttpTimeouts } from './http';
-import { createJsonLogger, type Logger } from './logger';
+import { ThrottledWarnings, createJsonLogger, type Logger } from './logger';
 import { RelayMetrics } from './metrics';
 import { OperatorAlerts, type OperatorAlertsDeps } from './operator-alerts';
 import { createRouter } from './router';
@@ -121,6 +121,7 @@ export async function startRelay(
         worker,
         recentConnections: new RecentConnections(store, clock),
         ingestBudget: new ByteBudget(config.maxInflightBytes),
+        ingestRejections: new ThrottledWarnings(logger, 'ingest rejected'),
         metrics,
         alerts,
       },

@@ -43,7 +43,7 @@ export function createRouter(ctx: RelayContext, routes: readonly Route[]): Reque
           duration_ms: Math.round(performance.now() - started),
         };
         if (aborted === 'aborted') ctx.logger.info('request aborted by the client', fields);
-        else if (!found?.route.logsSuccess || res.statusCode >= 400)
+        else if (!found?.route.logsAnswers || res.statusCode >= 500)
           ctx.logger.info('request', { ...fields, status: res.statusCode });
       });
   };

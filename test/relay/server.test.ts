@@ -869,20 +869,19 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
         duration_ms: expect.any(Number),
       }),
     );
-    // One line per accepted export: its own, not a second generic request line.
+    // One line per export, accepted or refused: its own, not a second generic request line.
     expect(
       lines.filter(
         (line) => line.msg === 'request' && line.route === 'POST /hooks/jazzhr/:connection_id',
       ),
-    ).toEqual([expect.objectContaining({ status: 401 })]);
-    expect(lines).toContainEqual(
-      expect.objectContaining({ msg: 'ingest rejected', reason: 'mismatch' }),
-    );
+    ).toEqual([]);
     expect(lines).toContainEqual(
       expect.objectContaining({
-        msg: 'request',
-        route: 'POST /hooks/jazzhr/:connection_id',
+        msg: 'ingest rejected',
+        reason: 'mismatch',
+        connection_id: connection.id,
         status: 401,
+        count: 1,
       }),
     );
     expect(lines).toContainEqual(
@@ -910,6 +909,28 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     ]) {
       expect(everything).not.toContain(secret);
     }
+  });
+
+  it('logs refused ingests at most once a second per connection, with how many there were', async () => {
+    const [noisy, quiet] = [await connect(), await connect(OTHER_VALID_API_KEY)];
+    const forged = (uuid: string) => jazzhrHeaders(EXPORT_BODY, 'forged-secret-value', uuid);
+    for (let i = 0; i < 20; i += 1) await t.ingest(noisy.id, EXPORT_BODY, forged(`u-${i}`));
+    await t.ingest(quiet.id, EXPORT_BODY, forged('u-quiet'));
+    const rejected = () =>
+      t.logs
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.msg === 'ingest rejected' || line.msg === 'request')
+        .map(({ msg, level, connection_id, count }) => ({ msg, level, connection_id, count }));
+    expect(rejected()).toEqual([
+      { msg: 'request', level: 'info', connection_id: undefined, count: undefined },
+      { msg: 'request', level: 'info', connection_id: undefined, count: undefined },
+      { msg: 'ingest rejected', level: 'warn', connection_id: noisy.id, count: 1 },
+      { msg: 'ingest rejected', level: 'warn', connection_id: quiet.id, count: 1 },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(rejected().slice(4)).toEqual([
+      { msg: 'ingest rejected', level: 'warn', connection_id: noisy.id, count: 19 },
+    ]);
   });
 
   describe('routing and failures', () => {

@@ -4,6 +4,7 @@ import type { Authenticator } from '../auth';
 import type { Clock } from '../clock';
 import type { DeliveryWorker } from '../delivery';
 import type { ByteBudget } from '../http';
+import type { ThrottledWarnings } from '../logger';
 import type { Logger } from '../logger';
 import type { RelayMetrics } from '../metrics';
 import type { OperatorAlerts } from '../operator-alerts';
@@ -22,6 +23,8 @@ export interface RelayContext {
   recentConnections: RecentConnections;
   /** The bytes of ingest bodies held at once (RELAY_MAX_INFLIGHT_BYTES). */
   ingestBudget: ByteBudget;
+  /** Rejected ingests, logged at most once a second per connection. */
+  ingestRejections: ThrottledWarnings;
   metrics: RelayMetrics;
   /** Set when RELAY_OPERATOR_WEBHOOK_URL is: events for the operator (e.g. a revoked key). */
   alerts: OperatorAlerts | undefined;
@@ -57,6 +60,6 @@ export interface Route {
   /** `/v1/connections/:id/exports`: literal segments and `:name` parameters; also the route's name in logs. */
   path: string;
   handle: (ctx: RelayContext, request: RouteRequest) => Promise<void>;
-  /** The handler logs its own successful answers (with the duration), so the generic request line would repeat it. */
-  logsSuccess?: boolean;
+  /** The handler logs the answers it gives (with the duration), so the router logs only failures and aborts. */
+  logsAnswers?: boolean;
 }

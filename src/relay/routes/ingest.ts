@@ -25,7 +25,7 @@ export const ingestRoutes: Route[] = [
     method: 'POST',
     path: '/hooks/jazzhr/:connection_id',
     handle: ingest,
-    logsSuccess: true,
+    logsAnswers: true,
   },
   {
     // One URL per JazzHR integration name; every channel is verified with the connection's secret.
@@ -47,6 +47,7 @@ const REFUSAL_OUTCOME: Record<number, IngestOutcome> = {
 
 /** JazzHR's webhook: verified against the connection's secrets, stored, then queued for delivery. */
 async function ingest(ctx: RelayContext, request: RouteRequest) {
+  const started = performance.now();
   let outcome: IngestOutcome | undefined;
   try {
     const channel = request.params.channel;
@@ -62,11 +63,25 @@ async function ingest(ctx: RelayContext, request: RouteRequest) {
       release();
     }
   } catch (error) {
-    outcome = error instanceof HttpError ? REFUSAL_OUTCOME[error.status] : undefined;
+    if (error instanceof HttpError) {
+      outcome = REFUSAL_OUTCOME[error.status];
+      logRejection(ctx, request.params.connection_id!, error, started);
+    }
     throw error;
   } finally {
     if (outcome) ctx.metrics.exportReceived(outcome);
   }
+}
+
+/** A client can send refused ingests at will: at most one line a second per connection, with a count. */
+function logRejection(ctx: RelayContext, connectionId: string, error: HttpError, started: number) {
+  ctx.ingestRejections.warn(connectionId, {
+    connection_id: connectionId.slice(0, 64),
+    status: error.status,
+    code: error.code,
+    reason: error.reason,
+    duration_ms: Math.round(performance.now() - started),
+  });
 }
 
 const BUSY_RETRY_AFTER_SECONDS = 5;
@@ -168,8 +183,7 @@ async function readSignedBody(ctx: RelayContext, req: IncomingMessage, connectio
     signature = checkSignature(req, body, connection, now);
   }
   if (!signature.ok) {
-    ctx.logger.warn('ingest rejected', { connection_id: connection.id, reason: signature.reason });
-    throw new HttpError(401, 'invalid_signature', signature.message);
+    throw new HttpError(401, 'invalid_signature', signature.message, {}, signature.reason);
   }
   return { connection, body, secretIndex: signature.secretIndex, now };
 }
