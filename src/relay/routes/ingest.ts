@@ -32,7 +32,7 @@ export const ingestRoutes: Route[] = [
     method: 'POST',
     path: '/hooks/jazzhr/:connection_id/:channel',
     handle: ingest,
-    logsSuccess: true,
+    logsAnswers: true,
   },
 ];
 
