@@ -98,18 +98,19 @@ export const CONNECTION = {
 export const TARGET_URL = 'https://hooks.zapier.com/hooks/standard/1234/abcd/';
 
 /**
- * For a test file that talks to the relay through nock at RELAY: points the app at it, with no
- * access token, requires every interceptor to be used, and returns the lines z.console.log
- * wrote in the current test (it goes through console.log under appTester).
+ * For a test file that talks to the relay through nock at RELAY: points the app at it, with the
+ * given access token or none, requires every interceptor to be used, and returns the lines
+ * z.console.log wrote in the current test (it goes through console.log under appTester).
  */
-export function useRelayStandIn(): string[] {
+export function useRelayStandIn({ accessToken }: { accessToken?: string } = {}): string[] {
   const logLines: string[] = [];
   let logSpy: jest.SpyInstance | undefined;
   const saved = { url: process.env[RELAY_URL_ENV], token: process.env[RELAY_ACCESS_TOKEN_ENV] };
   expectEveryMockUsed();
   beforeEach(() => {
     process.env[RELAY_URL_ENV] = RELAY;
-    delete process.env[RELAY_ACCESS_TOKEN_ENV];
+    if (accessToken === undefined) delete process.env[RELAY_ACCESS_TOKEN_ENV];
+    else process.env[RELAY_ACCESS_TOKEN_ENV] = accessToken;
     logLines.length = 0;
     logSpy = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
       logLines.push(args.map(String).join(' '));
@@ -119,7 +120,8 @@ export function useRelayStandIn(): string[] {
   afterAll(() => {
     if (saved.url === undefined) delete process.env[RELAY_URL_ENV];
     else process.env[RELAY_URL_ENV] = saved.url;
-    if (saved.token !== undefined) process.env[RELAY_ACCESS_TOKEN_ENV] = saved.token;
+    if (saved.token === undefined) delete process.env[RELAY_ACCESS_TOKEN_ENV];
+    else process.env[RELAY_ACCESS_TOKEN_ENV] = saved.token;
   });
   return logLines;
 }

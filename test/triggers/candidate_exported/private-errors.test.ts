@@ -9,12 +9,21 @@ import { createAppTester, type Bundle, type ZObject } from 'zapier-platform-core
 
 import app from '../../../index';
 import { findApplicantByEmail } from '../../../src/jazzhr/applicant-lookup';
-import { RELAY_ACCESS_TOKEN_ENV, RELAY_URL_ENV, relayClient } from '../../../src/relay-client';
+import { RELAY_URL_ENV, relayClient } from '../../../src/relay-client';
 import { normaliseExport } from '../../../src/webhook/normalise';
 import { webLinkHost } from '../../../src/web-link';
 import { signBody } from '../../../src/webhook';
 import { API_KEY, errorTexts, failureOf, jazzhrApi } from '../../support/jazzhr';
-import { CANDIDATE_PII, EXPORT_UUID, REAL_BODY, deliveryHeaders } from './deliveries';
+import {
+  CANDIDATE_PII,
+  CONNECTION,
+  EXPORT_UUID,
+  REAL_BODY,
+  RELAY,
+  SUBSCRIPTION,
+  deliveryHeaders,
+  useRelayStandIn,
+} from './deliveries';
 
 jest.mock('../../../src/webhook/normalise', () => {
   const actual = jest.requireActual<typeof import('../../../src/webhook/normalise')>(
@@ -51,7 +60,6 @@ function registered(path: string): Operation {
   if (typeof found !== 'function') throw new Error(`${path} is not a function of the app`);
   return found as Operation;
 }
-const RELAY = 'https://relay.example.test';
 
 const SECRET = 'SUBSCRIPTION-SECRET-Qz7Vw2Rk9Lp4Xn8T';
 const PREVIOUS_SECRET = 'PREVIOUS-SECRET-Hc3Jm6Yb1Df5Gs0K';
@@ -59,18 +67,11 @@ const ACCESS_TOKEN = 'RELAY-ACCESS-TOKEN-Ue8Wa4Ni2Ot7Bq9Z';
 const RESUME_TOKEN = 'RESUME-LINK-TOKEN-Mv5Cx1Ep3Fr6Ty0S';
 const RESUME_URL = `https://api.jazz.co/public/document/${RESUME_TOKEN}`;
 const SUBSCRIBE_DATA = {
-  id: 'sub_Zt4Yq8Wn2Kp6Vr1Lm3Xc',
-  connection_id: 'con_8fK2mQ9xV4sT7wB1nZ6c',
+  id: SUBSCRIPTION.id,
+  connection_id: SUBSCRIPTION.connection_id,
   secret: SECRET,
   previous_secret: PREVIOUS_SECRET,
 };
-const CONNECTION = {
-  id: SUBSCRIBE_DATA.connection_id,
-  ingest_url: `${RELAY}/hooks/jazzhr/${SUBSCRIBE_DATA.connection_id}`,
-  secret: 'jazzhr-secret-key-b7c1e4f09a2d6e8c3f5a1b0d',
-  previous_secret_expires_at: null,
-};
-
 /** A signed delivery of `body`; its signature is one of the secrets under test. */
 function delivery(body: string) {
   return {
@@ -372,30 +373,7 @@ const cases: Case[] = [
   },
 ];
 
-const savedEnv = { url: process.env[RELAY_URL_ENV], token: process.env[RELAY_ACCESS_TOKEN_ENV] };
-let logSpy: jest.SpyInstance;
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => {
-  process.env[RELAY_URL_ENV] = RELAY;
-  process.env[RELAY_ACCESS_TOKEN_ENV] = ACCESS_TOKEN;
-  logSpy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  logSpy.mockRestore();
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => {
-  nock.enableNetConnect();
-  for (const [name, value] of [
-    [RELAY_URL_ENV, savedEnv.url],
-    [RELAY_ACCESS_TOKEN_ENV, savedEnv.token],
-  ] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+useRelayStandIn({ accessToken: ACCESS_TOKEN });
 
 describe('Candidate Exported’s errors, as zapier-platform-core delivers them', () => {
   it.each(cases)('$name', async ({ method, bundle, arrange, expected }) => {
