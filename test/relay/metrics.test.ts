@@ -6,12 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createPostgresDatabase, postgresAvailable, type TestDatabase } from './support/databases';
-import { assertBuilt, spawnRelay, type RelayProcess } from './support/process';
+import { RelayProcesses, connectAndSubscribe } from './support/failed-delivery';
+import { assertBuilt } from './support/process';
 import { EXPORT_BODY, jazzhrHeaders } from './support/relay';
-import { connectionResponse } from '../../src/relay/protocol';
-import { RecordingServer, VALID_API_KEY, startFakeJazzHR } from './support/servers';
+import { RecordingServer, startFakeJazzHR } from './support/servers';
 
-const auth = { authorization: `Bearer ${VALID_API_KEY}` };
 const METRICS_TOKEN = 'metrics-token-for-prometheus';
 
 /** The value of one sample line, e.g. `relay_exports_received_total{outcome="stored"}`. */
@@ -24,7 +23,11 @@ describe('relay metrics', () => {
   let dir: string;
   let jazzhr: RecordingServer;
   let target: RecordingServer;
-  const running: RelayProcess[] = [];
+  const processes = new RelayProcesses(() => ({
+    JAZZHR_API_URL: jazzhr.url,
+    RELAY_ALLOWED_TARGET_HOSTS: '127.0.0.1',
+    RELAY_METRICS_TOKEN: METRICS_TOKEN,
+  }));
 
   beforeAll(() => assertBuilt());
   beforeEach(async () => {
@@ -33,38 +36,13 @@ describe('relay metrics', () => {
     target = await new RecordingServer().start();
   });
   afterEach(async () => {
-    for (const relay of running.splice(0)) {
-      if (relay.child.exitCode === null && relay.child.signalCode === null)
-        relay.child.kill('SIGKILL');
-      await relay.exited;
-    }
+    await processes.stopAll();
     await Promise.all([jazzhr.stop(), target.stop()]);
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start(env: Record<string, string>) {
-    const relay = await spawnRelay({
-      JAZZHR_API_URL: jazzhr.url,
-      RELAY_ALLOWED_TARGET_HOSTS: '127.0.0.1',
-      RELAY_METRICS_TOKEN: METRICS_TOKEN,
-      ...env,
-    });
-    running.push(relay);
-    return relay;
-  }
-
-  async function connectAndSubscribe(relayUrl: string) {
-    const connection = connectionResponse.parse(
-      await (await fetch(`${relayUrl}/v1/connections`, { method: 'POST', headers: auth })).json(),
-    );
-    const response = await fetch(`${relayUrl}/v1/subscriptions`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ connection_id: connection.id, target_url: `${target.url}/hook` }),
-    });
-    expect(response.status).toBe(201);
-    return connection;
-  }
+  const start = (env: Record<string, string>) => processes.start(env);
+  const subscribe = (relayUrl: string) => connectAndSubscribe(relayUrl, target);
 
   function ingest(relayUrl: string, connectionId: string, headers: Record<string, string>) {
     return fetch(`${relayUrl}/hooks/jazzhr/${connectionId}`, {
@@ -85,7 +63,7 @@ describe('relay metrics', () => {
 
   it('counts a stored export, a duplicate and a bad signature, and the delivery with its lag', async () => {
     const relay = await start({ DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}` });
-    const connection = await connectAndSubscribe(relay.url);
+    const connection = await subscribe(relay.url);
     const headers = jazzhrHeaders(EXPORT_BODY, connection.secret, 'uuid-metrics-1');
     expect((await ingest(relay.url, connection.id, headers)).status).toBe(200);
     expect((await ingest(relay.url, connection.id, headers)).status).toBe(200);
@@ -115,7 +93,7 @@ describe('relay metrics', () => {
   it('counts a failed attempt as retried and shows the backlog', async () => {
     target.respond = () => 503;
     const relay = await start({ DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}` });
-    const connection = await connectAndSubscribe(relay.url);
+    const connection = await subscribe(relay.url);
     const headers = jazzhrHeaders(EXPORT_BODY, connection.secret, 'uuid-metrics-retry');
     expect((await ingest(relay.url, connection.id, headers)).status).toBe(200);
     await relay.waitForLog((line) => line.msg === 'delivery attempt' && line.outcome === 'retry');
@@ -163,7 +141,7 @@ describe('relay metrics', () => {
       target.respond = () => 503;
       const first = await start({ DATABASE_URL: database.url });
       const second = await start({ DATABASE_URL: database.url });
-      const connection = await connectAndSubscribe(first.url);
+      const connection = await subscribe(first.url);
       const headers = jazzhrHeaders(EXPORT_BODY, connection.secret, 'uuid-metrics-pg');
       expect((await ingest(first.url, connection.id, headers)).status).toBe(200);
       const duplicate = await ingest(second.url, connection.id, headers);

@@ -6,17 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ConfigError, loadConfig } from '../../src/relay/config';
-import { connectionResponse } from '../../src/relay/protocol';
-import { assertBuilt, spawnRelay, type RelayProcess } from './support/process';
-import { EXPORT_BODY, hmacHex, jazzhrHeaders, type JsonBody } from './support/relay';
-import {
-  RecordingServer,
-  VALID_API_KEY,
-  startFakeJazzHR,
-  type ReceivedRequest,
-} from './support/servers';
+import { RelayProcesses, connect, sendExport, subscribe } from './support/failed-delivery';
+import { assertBuilt } from './support/process';
+import { hmacHex, type JsonBody } from './support/relay';
+import { RecordingServer, startFakeJazzHR, type ReceivedRequest } from './support/servers';
 
-const auth = { authorization: `Bearer ${VALID_API_KEY}` };
 const ALERT_SECRET = 'operator-alert-secret-0123456789';
 const EVENT_FIELDS = [
   'type',
@@ -33,7 +27,14 @@ describe('operator alerts', () => {
   let jazzhr: RecordingServer;
   let target: RecordingServer;
   let operator: RecordingServer;
-  const running: RelayProcess[] = [];
+  const processes = new RelayProcesses(() => ({
+    DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}`,
+    JAZZHR_API_URL: jazzhr.url,
+    RELAY_ALLOWED_TARGET_HOSTS: '127.0.0.1',
+    RELAY_OPERATOR_WEBHOOK_URL: `${operator.url}/catch`,
+    RELAY_OPERATOR_WEBHOOK_SECRET: ALERT_SECRET,
+    RELAY_RETRY_BASE_DELAY_MS: '10',
+  }));
 
   beforeAll(() => assertBuilt());
   beforeEach(async () => {
@@ -43,55 +44,22 @@ describe('operator alerts', () => {
     operator = await new RecordingServer().start();
   });
   afterEach(async () => {
-    for (const relay of running.splice(0)) {
-      if (relay.child.exitCode === null && relay.child.signalCode === null)
-        relay.child.kill('SIGKILL');
-      await relay.exited;
-    }
+    await processes.stopAll();
     await Promise.all([jazzhr.stop(), target.stop(), operator.stop()]);
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start(env: Record<string, string> = {}) {
-    const relay = await spawnRelay({
-      DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}`,
-      JAZZHR_API_URL: jazzhr.url,
-      RELAY_ALLOWED_TARGET_HOSTS: '127.0.0.1',
-      RELAY_OPERATOR_WEBHOOK_URL: `${operator.url}/catch`,
-      RELAY_OPERATOR_WEBHOOK_SECRET: ALERT_SECRET,
-      RELAY_RETRY_BASE_DELAY_MS: '10',
-      ...env,
-    });
-    running.push(relay);
-    return relay;
-  }
+  const start = (env: Record<string, string> = {}) => processes.start(env);
 
-  async function stop(relay: RelayProcess) {
-    relay.child.kill('SIGTERM');
-    await relay.exited;
-  }
-
-  async function connectAndSubscribe(relayUrl: string) {
-    const connection = connectionResponse.parse(
-      await (await fetch(`${relayUrl}/v1/connections`, { method: 'POST', headers: auth })).json(),
-    );
-    const response = await fetch(`${relayUrl}/v1/subscriptions`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ connection_id: connection.id, target_url: `${target.url}/hook` }),
-    });
-    expect(response.status).toBe(201);
-    return { connection, subscription: (await response.json()) as JsonBody };
+  async function connectWithSubscription(relayUrl: string) {
+    const connection = await connect(relayUrl);
+    return { connection, subscription: await subscribe(relayUrl, connection.id, target) };
   }
 
   async function ingest(relayUrl: string, connection: { id: string; secret: string }) {
-    const response = await fetch(`${relayUrl}/hooks/jazzhr/${connection.id}`, {
-      method: 'POST',
-      headers: jazzhrHeaders(EXPORT_BODY, connection.secret, `uuid-${Math.random()}`),
-      body: EXPORT_BODY,
-    });
-    expect(response.status).toBe(200);
-    return ((await response.json()) as { uuid: string }).uuid;
+    const uuid = `uuid-${Math.random()}`;
+    await sendExport(relayUrl, connection, uuid);
+    return uuid;
   }
 
   /** The alert as the operator's hook got it, after checking it is signed and holds ids only. */
@@ -111,7 +79,7 @@ describe('operator alerts', () => {
   it('sends subscription.deactivated, signed, when a target answers 410', async () => {
     target.respond = () => 410;
     const relay = await start();
-    const { connection, subscription } = await connectAndSubscribe(relay.url);
+    const { connection, subscription } = await connectWithSubscription(relay.url);
     const uuid = await ingest(relay.url, connection);
     await operator.waitFor(1);
     const event = readAlert(operator.received[0]!, [connection.secret, subscription.secret]);
@@ -127,8 +95,8 @@ describe('operator alerts', () => {
 
   it('sends delivery.failed when a delivery can no longer be sent', async () => {
     const first = await start();
-    const { connection } = await connectAndSubscribe(first.url);
-    await stop(first);
+    const { connection } = await connectWithSubscription(first.url);
+    await processes.stop(first);
     // Restarted with an allow-list the target is no longer on: the attempt is refused and fails.
     const second = await start({ RELAY_ALLOWED_TARGET_HOSTS: 'hooks.zapier.com' });
     const uuid = await ingest(second.url, connection);
@@ -147,7 +115,7 @@ describe('operator alerts', () => {
     let answers = 0;
     operator.respond = () => ((answers += 1) === 1 ? 503 : 200);
     const relay = await start();
-    const { connection } = await connectAndSubscribe(relay.url);
+    const { connection } = await connectWithSubscription(relay.url);
     await ingest(relay.url, connection);
     await operator.waitFor(2);
     expect(operator.received[1]!.body.equals(operator.received[0]!.body)).toBe(true);
@@ -160,7 +128,7 @@ describe('operator alerts', () => {
       RELAY_BACKLOG_ALERT_SECONDS: '1',
       RELAY_RETRY_BASE_DELAY_MS: '10000',
     });
-    const { connection } = await connectAndSubscribe(relay.url);
+    const { connection } = await connectWithSubscription(relay.url);
     await ingest(relay.url, connection);
     await operator.waitFor(1);
     const event = readAlert(operator.received[0]!, [connection.secret]);

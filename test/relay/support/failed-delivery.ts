@@ -1,4 +1,8 @@
-import { connectionResponse, type ConnectionResponse } from '../../../src/relay/protocol';
+import {
+  connectionResponse,
+  subscriptionResponse,
+  type ConnectionResponse,
+} from '../../../src/relay/protocol';
 import { spawnRelay, type RelayProcess } from './process';
 import { EXPORT_BODY, jazzhrHeaders } from './relay';
 import { VALID_API_KEY, type RecordingServer } from './servers';
@@ -40,20 +44,32 @@ export class RelayProcesses {
   }
 }
 
-export async function connectAndSubscribe(relayUrl: string, target: RecordingServer) {
-  const connection = connectionResponse.parse(
-    await (await fetch(`${relayUrl}/v1/connections`, { method: 'POST', headers: AUTH })).json(),
-  );
+export async function connect(relayUrl: string): Promise<ConnectionResponse> {
+  const response = await fetch(`${relayUrl}/v1/connections`, { method: 'POST', headers: AUTH });
+  return connectionResponse.parse(await response.json());
+}
+
+export async function subscribe(relayUrl: string, connectionId: string, target: RecordingServer) {
   const response = await fetch(`${relayUrl}/v1/subscriptions`, {
     method: 'POST',
     headers: { ...AUTH, 'content-type': 'application/json' },
-    body: JSON.stringify({ connection_id: connection.id, target_url: `${target.url}/hook` }),
+    body: JSON.stringify({ connection_id: connectionId, target_url: `${target.url}/hook` }),
   });
   if (response.status !== 201) throw new Error(`subscribe answered ${response.status}`);
+  return subscriptionResponse.parse(await response.json());
+}
+
+export async function connectAndSubscribe(relayUrl: string, target: RecordingServer) {
+  const connection = await connect(relayUrl);
+  await subscribe(relayUrl, connection.id, target);
   return connection;
 }
 
-export async function sendExport(relayUrl: string, connection: ConnectionResponse, uuid: string) {
+export async function sendExport(
+  relayUrl: string,
+  connection: Pick<ConnectionResponse, 'id' | 'secret'>,
+  uuid: string,
+) {
   const response = await fetch(`${relayUrl}/hooks/jazzhr/${connection.id}`, {
     method: 'POST',
     headers: jazzhrHeaders(EXPORT_BODY, connection.secret, uuid),
