@@ -133,6 +133,8 @@ export function setupInstructions(ingestUrl: string, secret: string): string {
     '5. Save. JazzHR sends a VERIFY event to the URL and keeps the integration once it is answered.',
     '6. Export a candidate (on the candidate’s profile, **Export** → choose this integration), or add a **Workflow Helper** to a workflow step so candidates are exported automatically when they reach it.',
     '7. Come back here and test the trigger: the export appears within a few seconds.',
+    '',
+    'To start this Zap only for some candidates (a workflow step’s, or those a recruiter sends to it), fill in **JazzHR Integration Name** above: this box then shows that integration’s own URL.',
   ].join('\n');
 }
 
