@@ -31,8 +31,9 @@ export function secretsOf(bundle: Bundle | undefined): string[] {
     subscribeData.previous_secret,
     headerReader(bundle?.rawRequest?.headers)(JAZZHR_HEADER.signature),
     process.env[RELAY_ACCESS_TOKEN_ENV],
-    // A résumé link's own token is the access to the file.
+    // A résumé link's own token is the access to the file (the hydrator's and Create Applicant's).
     inputData.url,
+    inputData.resume,
   ];
   return candidates.filter((value): value is string => typeof value === 'string' && value !== '');
 }

@@ -16,6 +16,7 @@ import { applicantOutputFields, flattenApplicant } from '../applicant-output';
 import { optionalJobId, optionalText, parseInput, requiredEmail, requiredText } from '../inputs';
 import { ApplicantDetail, CreatedApplicant } from '../jazzhr/schemas';
 import applicantSample from '../samples/applicant.json';
+import { withPrivateErrors } from '../private-errors';
 import { downloadResumeAsBase64, RESUME_MAX_BYTES } from './resume-download';
 
 const RETURN_EXISTING = 'return_existing';
@@ -216,7 +217,8 @@ export default defineCreate({
   },
   operation: {
     inputFields,
-    perform,
+    // Its input holds the résumé link, whose token is the access to the file (see private-errors).
+    perform: withPrivateErrors(perform),
     sample: { ...applicantSample, outcome: 'created' },
     outputFields: [
       { key: 'outcome', label: 'Outcome (Created or Existing)', type: 'string' },

@@ -252,6 +252,17 @@ describe('create_applicant', () => {
   });
 });
 
+describe('create_applicant errors, as zapier-platform-core delivers them', () => {
+  it('carry neither core’s bundle dump nor the résumé link’s token', async () => {
+    jazzhrApi().get(`${NAME_LIST}/page/1`).query(true).reply(401, 'Unauthorized');
+    const error = await failureOf(runCreate('create_applicant', { ...INPUT, resume: RESUME_URL }));
+    expect(error.name).toBe('ExpiredAuthError');
+    expect(error.message).toMatch(/^JazzHR rejected the API key \(HTTP 401\)\.[^\n]*$/);
+    expect(errorTexts(error)).not.toMatch(/What happened|with bundle|s3cr3t-download-token/);
+    expect(errorTexts(error)).not.toContain(INPUT.email);
+  });
+});
+
 describe('create_applicant replay safety', () => {
   it('a replay after JazzHR saved the applicant but the answer was lost finds it: one POST in all', async () => {
     let postCount = 0;
