@@ -199,6 +199,7 @@ describe('compose.yaml', () => {
     );
     expect(database.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
     expect(env.RELAY_PUBLIC_URL).toMatch(/^\$\{RELAY_PUBLIC_URL:\?/);
+    expect(env.RELAY_ENCRYPTION_KEY).toMatch(/^\$\{RELAY_ENCRYPTION_KEY:\?/);
     expect(services.relay!.ports).toEqual(['127.0.0.1:8080:8080']);
   });
 
