@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
-import { ROOT, buildIsCurrent } from './process';
+import { ROOT, assertBuilt } from './process';
 
 export interface NpmRun {
   npm: ChildProcess;
@@ -19,10 +19,8 @@ export interface NpmRun {
 
 /** Runs `npm run …` as a terminal does: its own process group, with only the env given. */
 export function runNpmScript(args: string[], env: Record<string, string>): NpmRun {
-  if (!buildIsCurrent()) {
-    // The npm scripts would rebuild dist/ under the other test files' feet.
-    throw new Error('dist/ is older than the sources: run `npm run build` first (npm test does).');
-  }
+  // Else the npm scripts would rebuild dist/ under the other test files' feet.
+  assertBuilt();
   const npm = spawn('npm', ['run', ...args], {
     cwd: ROOT,
     detached: true,

@@ -1,25 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '../../..');
 export const MAIN_JS = join(ROOT, 'dist/src/relay/main.js');
-
-/** Process tests run the compiled relay; fail loudly rather than test stale JavaScript. */
-export function assertBuilt(): void {
-  const newestSource = newest(join(ROOT, 'src/relay'), '.ts');
-  let built = 0;
-  try {
-    built = statSync(MAIN_JS).mtimeMs;
-  } catch {
-    // Reported below.
-  }
-  if (built < newestSource) {
-    throw new Error(
-      'dist/ is missing or older than src/relay: run `npx tsc -p tsconfig.build.json` first (npm test does).',
-    );
-  }
-}
 
 /** What `npm run relay` asks before it compiles: false when dist/ is older than a source. */
 export function buildIsCurrent(root = ROOT): boolean {
@@ -30,14 +13,13 @@ export function buildIsCurrent(root = ROOT): boolean {
   );
 }
 
-function newest(dir: string, extension: string): number {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) latest = Math.max(latest, newest(path, extension));
-    else if (entry.name.endsWith(extension)) latest = Math.max(latest, statSync(path).mtimeMs);
+/** Process tests run the compiled relay; fail loudly rather than test stale JavaScript. */
+export function assertBuilt(): void {
+  if (!buildIsCurrent()) {
+    throw new Error(
+      'dist/ is missing or older than the sources: run `npm run build` first (npm test does).',
+    );
   }
-  return latest;
 }
 
 export interface RelayProcess {
