@@ -1,16 +1,22 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { KeyCheckResult } from '../jazzhr/key-check';
 import { readHeader } from '../webhook';
 import type { Clock } from './clock';
-import { HttpError, clip, notFound } from './http';
+import { HttpError, clip, notFound, whileConnected } from './http';
 import { hashApiKey, mintSecret, newId } from './ids';
+import type { KeyCheckGuard } from './key-check-guard';
 import type { Logger } from './logger';
 import type { Connection, Store } from './store/types';
 
 /** checkApiKey from src/jazzhr/key-check.ts, bound to the configured JazzHR API URL. */
 export type ApiKeyChecker = (apiKey: string) => Promise<KeyCheckResult>;
+
+/** When JazzHR cannot be reached, a key's last confirmation stands this long. */
+export const KEY_CONFIRMATION_GRACE_MS = 24 * 60 * 60_000;
+/** After JazzHR could not be reached for a recheck, the next try waits this long. */
+const RECHECK_RETRY_MS = 60_000;
 
 export interface AuthenticatorDeps {
   store: Store;
@@ -18,12 +24,35 @@ export interface AuthenticatorDeps {
   logger: Logger;
   checkApiKey: ApiKeyChecker;
   accessToken: string | undefined;
+  guard: KeyCheckGuard;
+  /** A key is confirmed against JazzHR again once its last confirmation is this old. */
+  keyRecheckMs: number;
+  /**
+   * Called once, by the process that found it, when a connection is marked revoked (JazzHR
+   * now rejects its key): the place for operator alerts on connection.revoked.
+   */
+  onConnectionRevoked?: (connection: Connection) => void;
 }
 
-/** Who is calling the /v1 API: the access token (when the relay has one) and the caller's JazzHR key. */
+/** The request a caller is authenticated on: its headers, its address, and whether it is still there. */
+export interface Caller {
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
+/**
+ * Who is calling the /v1 API: the access token (when the relay has one) and the caller's JazzHR
+ * key, which JazzHR must still accept. Every JazzHR call this makes is shared by concurrent
+ * requests with the same key and bounded (KeyCheckGuard), so no request can make the relay
+ * call JazzHR at will.
+ */
 export class Authenticator {
   /** Keys whose first JazzHR check is in flight, so concurrent first uses share one check. */
   private readonly firstUses = new Map<string, Promise<Connection>>();
+  /** Connections whose key is being confirmed again, likewise shared. */
+  private readonly rechecks = new Map<string, Promise<Connection>>();
+  /** When a recheck last found JazzHR unreachable, per connection. */
+  private readonly unreachableAt = new Map<string, number>();
 
   constructor(private readonly deps: AuthenticatorDeps) {}
 
@@ -31,25 +60,28 @@ export class Authenticator {
    * POST /v1/connections: the caller's connection, created the first time JazzHR accepts the
    * key. The only call that creates one.
    */
-  async connect(req: IncomingMessage): Promise<Connection> {
-    const apiKey = this.presentedKey(req);
+  async connect(caller: Caller): Promise<Connection> {
+    const apiKey = this.presentedKey(caller.req);
     const apiKeyHash = hashApiKey(apiKey);
+    if (this.deps.guard.isRecentlyRejected(apiKeyHash)) throw rejectedKey();
     const known = await this.deps.store.connectionByKeyHash(apiKeyHash);
-    if (known) return known;
+    if (known) return this.stillAccepted(caller, known, apiKey);
     let pending = this.firstUses.get(apiKeyHash);
     if (!pending) {
+      this.takeKeyCheck(caller.req);
       pending = this.connectNewKey(apiKey, apiKeyHash).finally(() =>
         this.firstUses.delete(apiKeyHash),
       );
       this.firstUses.set(apiKeyHash, pending);
     }
-    return pending;
+    return whileConnected(caller.res, pending);
   }
 
   /** The connection of the caller's key; a key without one gets 404, and nothing is created. */
-  async authenticate(req: IncomingMessage): Promise<Connection> {
-    const known = await this.deps.store.connectionByKeyHash(hashApiKey(this.presentedKey(req)));
-    if (known) return known;
+  async authenticate(caller: Caller): Promise<Connection> {
+    const apiKey = this.presentedKey(caller.req);
+    const known = await this.deps.store.connectionByKeyHash(hashApiKey(apiKey));
+    if (known) return this.stillAccepted(caller, known, apiKey);
     throw notFound(
       'This API key has no connection on this relay yet: POST /v1/connections first (in Zapier, reconnect the JazzHR account and turn the Zap off and on).',
     );
@@ -67,8 +99,8 @@ export class Authenticator {
   }
 
   /** The caller's connection, which must be the one named by `id`. */
-  async ownConnection(req: IncomingMessage, id: string): Promise<Connection> {
-    const connection = await this.authenticate(req);
+  async ownConnection(caller: Caller, id: string): Promise<Connection> {
+    const connection = await this.authenticate(caller);
     if (connection.id !== id) throw notFound(`No connection ${clip(id)} belongs to this API key.`);
     return connection;
   }
@@ -87,6 +119,21 @@ export class Authenticator {
     );
   }
 
+  /** Counts a JazzHR key check against the caller's address, or refuses it (429). */
+  private takeKeyCheck(req: IncomingMessage): void {
+    const permit = this.deps.guard.takeCheck(req.socket.remoteAddress ?? 'unknown');
+    if (permit.allowed) return;
+    this.deps.logger.warn('api key checks throttled', {
+      retry_after_s: permit.retryAfterSeconds,
+    });
+    throw new HttpError(
+      429,
+      'rate_limited',
+      `Too many new API keys were checked from this address. Try again in ${permit.retryAfterSeconds} s.`,
+      { 'Retry-After': String(permit.retryAfterSeconds) },
+    );
+  }
+
   /** A key's first use: one JazzHR check, however many requests arrive with it at once. */
   private async connectNewKey(apiKey: string, apiKeyHash: string): Promise<Connection> {
     const { store, clock, logger } = this.deps;
@@ -97,11 +144,8 @@ export class Authenticator {
     if (!result.ok) {
       logger.warn('api key check failed', { reason: result.reason });
       if (result.reason === 'rejected') {
-        throw new HttpError(
-          401,
-          'invalid_api_key',
-          'JazzHR rejected this API key. Copy the current key from JazzHR Settings → Integrations (admins only) and reconnect.',
-        );
+        this.deps.guard.rememberRejected(apiKeyHash);
+        throw rejectedKey();
       }
       throw new HttpError(
         502,
@@ -118,6 +162,82 @@ export class Authenticator {
     logger.info('connection ready', { connection_id: connection.id });
     return connection;
   }
+
+  /** A known key: refused once revoked, and confirmed again with JazzHR when its confirmation is old. */
+  private async stillAccepted(
+    caller: Caller,
+    connection: Connection,
+    apiKey: string,
+  ): Promise<Connection> {
+    if (connection.revokedAt !== null) throw revokedKey();
+    if (this.deps.clock.now() - connection.keyConfirmedAt < this.deps.keyRecheckMs) {
+      return connection;
+    }
+    let pending = this.rechecks.get(connection.id);
+    if (!pending) {
+      pending = this.recheck(connection, apiKey).finally(() => this.rechecks.delete(connection.id));
+      this.rechecks.set(connection.id, pending);
+    }
+    return whileConnected(caller.res, pending);
+  }
+
+  private async recheck(connection: Connection, apiKey: string): Promise<Connection> {
+    const { store, clock, logger } = this.deps;
+    const lastTry = this.unreachableAt.get(connection.id);
+    const result =
+      lastTry !== undefined && clock.now() - lastTry < RECHECK_RETRY_MS
+        ? undefined
+        : await this.deps.checkApiKey(apiKey);
+    const now = clock.now();
+    if (result?.ok) {
+      this.unreachableAt.delete(connection.id);
+      await store.confirmApiKey(connection.id, now);
+      logger.info('api key confirmed again', { connection_id: connection.id });
+      return { ...connection, keyConfirmedAt: now };
+    }
+    if (result?.reason === 'rejected') {
+      this.unreachableAt.delete(connection.id);
+      if (await store.revokeConnection(connection.id, now)) {
+        logger.warn('connection revoked: JazzHR no longer accepts its key', {
+          connection_id: connection.id,
+        });
+        this.deps.onConnectionRevoked?.({ ...connection, revokedAt: now });
+      }
+      throw revokedKey();
+    }
+    if (result) this.unreachableAt.set(connection.id, now);
+    const confirmedAgo = now - connection.keyConfirmedAt;
+    if (confirmedAgo < KEY_CONFIRMATION_GRACE_MS) {
+      if (result) {
+        logger.warn('api key recheck: JazzHR unreachable, last confirmation stands', {
+          connection_id: connection.id,
+          confirmed_s_ago: Math.round(confirmedAgo / 1000),
+        });
+      }
+      return connection;
+    }
+    throw new HttpError(
+      502,
+      'jazzhr_unavailable',
+      'JazzHR could not be reached to confirm this API key, and its last confirmation is over 24 hours old. Try again in a few minutes.',
+    );
+  }
+}
+
+function rejectedKey(): HttpError {
+  return new HttpError(
+    401,
+    'invalid_api_key',
+    'JazzHR rejected this API key. Copy the current key from JazzHR Settings → Integrations (admins only) and reconnect.',
+  );
+}
+
+function revokedKey(): HttpError {
+  return new HttpError(
+    401,
+    'invalid_api_key',
+    'JazzHR no longer accepts this API key, so the relay has revoked its connection: nothing can be read, subscribed or changed with it. Reconnect the JazzHR account in Zapier with the current key from JazzHR Settings → Integrations, then paste the new webhook URL and Secret Key into JazzHR.',
+  );
 }
 
 /**

@@ -7,6 +7,7 @@ import { z } from 'zod';
 
 import { DEFAULT_BASE_URL } from '../jazzhr/answers';
 import { isHttpUrl } from '../web-link';
+import { ENCRYPTION_KEY_FORMAT, decodeEncryptionKey } from './encryption';
 
 /** One environment variable. Parsers' messages are completed by its name: "PORT must be …". */
 export interface Variable {
@@ -56,6 +57,20 @@ export const databaseLocation = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 export type DatabaseLocation = z.infer<typeof databaseLocation>;
+
+const encryptionKey = z.string().transform((text, ctx) => {
+  const key = decodeEncryptionKey(text);
+  if (key) return key;
+  ctx.addIssue({ code: 'custom', message: ENCRYPTION_KEY_FORMAT });
+  return z.NEVER;
+});
+
+const positiveNumber = (max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .refine(Number.isFinite, 'must be a number')
+    .refine((value) => value > 0, 'must be more than 0')
+    .refine((value) => value <= max, `must be at most ${max}`);
 
 const accessToken = z
   .string()
@@ -180,6 +195,34 @@ export const RELAY_VARIABLES = {
     default: '1000',
     meaning: 'How often idle workers look for due retries and for work stored by other processes.',
     parse: integer(10, 60_000),
+  },
+  encryptionKey: {
+    name: 'RELAY_ENCRYPTION_KEY',
+    unset: 'relay.key beside a SQLite database',
+    meaning:
+      'Encrypts secrets and exports at rest (AES-256-GCM): 32 random bytes in base64, from `openssl rand -base64 32`. Required with PostgreSQL. Back it up apart from the database.',
+    parse: encryptionKey,
+  },
+  encryptionKeyPrevious: {
+    name: 'RELAY_ENCRYPTION_KEY_PREVIOUS',
+    unset: 'none',
+    meaning:
+      'The key being replaced, still read while `npm run relay -- reencrypt` rewrites every row under RELAY_ENCRYPTION_KEY.',
+    parse: encryptionKey,
+  },
+  keyRecheckSeconds: {
+    name: 'RELAY_KEY_RECHECK_SECONDS',
+    default: '3600',
+    meaning:
+      'A connection’s JazzHR key is confirmed again on its first /v1 call once its last confirmation is this old; a key JazzHR rejects revokes the connection.',
+    parse: integer(60, 86_400),
+  },
+  retentionDays: {
+    name: 'RELAY_RETENTION_DAYS',
+    default: '30',
+    meaning:
+      'Days (fractions allowed) after which an export’s body and headers are erased, once none of its deliveries is pending; ids, times and outcomes stay.',
+    parse: positiveNumber(3650),
   },
 } satisfies Record<string, Variable>;
 

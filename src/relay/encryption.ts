@@ -12,7 +12,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-import { writePrivateFileOnce } from './private-files';
+import { ensurePrivateDirectory, writePrivateFileOnce } from './private-files';
 
 const VERSION = 1;
 const KEY_BYTES = 32;
@@ -35,16 +35,13 @@ export class EncryptionKeyError extends Error {
   override readonly name = 'EncryptionKeyError';
 }
 
-/** A 32-byte key from its base64 text, or an error that says what is wrong without echoing it. */
-export function parseEncryptionKey(text: string, variable = 'RELAY_ENCRYPTION_KEY'): Buffer {
+export const ENCRYPTION_KEY_FORMAT = `must be ${KEY_BYTES} random bytes in base64 (44 characters); make one with: openssl rand -base64 32`;
+
+/** A 32-byte key from its base64 text; undefined when the text is not one. */
+export function decodeEncryptionKey(text: string): Buffer | undefined {
   const trimmed = text.trim();
   const key = Buffer.from(trimmed, 'base64');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || key.length !== KEY_BYTES) {
-    throw new EncryptionKeyError(
-      `${variable} must be ${KEY_BYTES} random bytes in base64 (44 characters); make one with: openssl rand -base64 32`,
-    );
-  }
-  return key;
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) && key.length === KEY_BYTES ? key : undefined;
 }
 
 export function generateEncryptionKey(): Buffer {
@@ -164,15 +161,12 @@ export interface EncryptionKeys {
  * SQLite relay without one uses `relay.key` beside the database, creating it (0600) on first start.
  */
 export function resolveEncryptionKeys(input: {
-  key: string | undefined;
-  previousKey: string | undefined;
+  key: Buffer | undefined;
+  previousKey: Buffer | undefined;
   database: { kind: 'sqlite'; path: string } | { kind: 'postgres' };
 }): EncryptionKeys {
-  const previous =
-    input.previousKey === undefined
-      ? []
-      : [parseEncryptionKey(input.previousKey, 'RELAY_ENCRYPTION_KEY_PREVIOUS')];
-  if (input.key !== undefined) return { current: parseEncryptionKey(input.key), previous };
+  const previous = input.previousKey === undefined ? [] : [input.previousKey];
+  if (input.key !== undefined) return { current: input.key, previous };
   if (input.database.kind === 'postgres') {
     throw new EncryptionKeyError(
       'RELAY_ENCRYPTION_KEY is required with PostgreSQL: the relay encrypts secrets and exports at rest. Make one with `openssl rand -base64 32`, keep a copy somewhere safe, and set it on every relay process.',
@@ -181,12 +175,11 @@ export function resolveEncryptionKeys(input: {
   if (input.database.path === ':memory:') {
     return { current: generateEncryptionKey(), previous };
   }
-  const path = join(dirname(resolve(input.database.path)), KEY_FILE_NAME);
+  const directory = dirname(resolve(input.database.path));
+  ensurePrivateDirectory(directory);
+  const path = join(directory, KEY_FILE_NAME);
   const created = writePrivateFileOnce(path, `${generateEncryptionKey().toString('base64')}\n`);
-  const text = readFileSync(path, 'utf8');
-  return {
-    current: parseEncryptionKey(text, `The key file ${path}`),
-    previous,
-    keyFile: { path, created },
-  };
+  const current = decodeEncryptionKey(readFileSync(path, 'utf8'));
+  if (!current) throw new EncryptionKeyError(`The key file ${path} ${ENCRYPTION_KEY_FORMAT}.`);
+  return { current, previous, keyFile: { path, created } };
 }

@@ -38,6 +38,22 @@ export const HTTP_TIMEOUTS = {
 };
 export type HttpTimeouts = typeof HTTP_TIMEOUTS;
 
+/**
+ * Settles with `work`, or rejects with RequestAborted as soon as the client disconnects
+ * first. `work` itself runs on (a key check shared by other requests still finishes).
+ */
+export function whileConnected<T>(res: ServerResponse, work: Promise<T>): Promise<T> {
+  if (res.writableEnded) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onClose = () => {
+      if (!res.writableEnded) reject(new RequestAborted());
+    };
+    if (res.destroyed || res.socket?.destroyed) onClose();
+    res.once('close', onClose);
+    work.then(resolve, reject).finally(() => res.off('close', onClose));
+  });
+}
+
 export const MAX_INGEST_BYTES = 10 * 1024 * 1024;
 export const MAX_API_BODY_BYTES = 64 * 1024;
 /** How long a rejected upload may keep sending before its connection is cut. */

@@ -5,24 +5,28 @@ import './node-version';
 import { parseArgs } from 'node:util';
 
 import { ConfigError, describeVariables, loadConfig, type RelayConfig } from './config';
+import { EncryptionKeyError } from './encryption';
 import { createJsonLogger, errorFields } from './logger';
-import { StartupError, startRelay, type RunningRelay } from './relay';
+import { StartupError, reencryptStore, startRelay, type RunningRelay } from './relay';
 
-const USAGE = `Usage: npm run relay [-- --help]
+const USAGE = `Usage: npm run relay [-- --help | -- reencrypt]
 
 Runs the subscription relay: JazzHR posts Candidate Exports to it, and it delivers them to the
 Zaps subscribed. Options:
   -h, --help  print this help and exit
+  reencrypt   rewrite every stored secret and export under RELAY_ENCRYPTION_KEY (reading
+              RELAY_ENCRYPTION_KEY_PREVIOUS), then exit; safe while the relay runs
 
 It is configured by these environment variables (unset or empty means the default):
 ${describeVariables()}`;
 
 /** --help prints the usage; anything else on the command line is a mistake worth saying. */
-function readArguments(argv: string[]): void {
+function readArguments(argv: string[]): 'serve' | 'reencrypt' {
+  const command = argv[0] === 'reencrypt' ? 'reencrypt' : 'serve';
   let help: boolean | undefined;
   try {
-    help = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } } }).values
-      .help;
+    const args = command === 'reencrypt' ? argv.slice(1) : argv;
+    help = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } } }).values.help;
   } catch (error) {
     const problem = error instanceof Error ? error.message : String(error);
     process.stderr.write(`${problem}. See \`npm run relay -- --help\`.\n`);
@@ -32,10 +36,25 @@ function readArguments(argv: string[]): void {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
+  return command;
+}
+
+/** `reencrypt`: every sealed value not under the current key is sealed again, then the process exits. */
+async function reencrypt(config: RelayConfig): Promise<void> {
+  const logger = createJsonLogger();
+  try {
+    const counts = await reencryptStore(config, logger);
+    logger.info('reencrypted', { ...counts });
+    process.exit(0);
+  } catch (error) {
+    logger.error('reencrypt failed', errorFields(error));
+    process.stderr.write(`Reencrypting failed: ${startFailure(error, config)}\n`);
+    process.exit(1);
+  }
 }
 
 async function main(): Promise<void> {
-  readArguments(process.argv.slice(2));
+  const command = readArguments(process.argv.slice(2));
   let config: RelayConfig;
   try {
     config = loadConfig(process.env);
@@ -45,6 +64,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  if (command === 'reencrypt') return reencrypt(config);
   const logger = createJsonLogger();
   let relay: RunningRelay;
   try {
@@ -76,6 +96,9 @@ async function main(): Promise<void> {
 }
 
 function startFailure(error: unknown, config: RelayConfig): string {
+  if (error instanceof StartupError && error.cause instanceof EncryptionKeyError) {
+    return error.cause.message;
+  }
   if (!(error instanceof StartupError))
     return error instanceof Error ? error.message : String(error);
   const code = error.code ?? (error.cause instanceof Error ? error.cause.name : 'error');

@@ -1,16 +1,22 @@
 /**
- * The relay's files hold candidates' data and signing secrets: its directory is 0700 and its
- * files 0600, whatever the umask, including files that an earlier version created wider.
+ * The relay's files hold candidates' data and signing secrets: the directory it creates is
+ * 0700 and its files 0600, whatever the umask, including files an earlier version made wider.
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 
 export const PRIVATE_DIRECTORY_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 
-/** Creates the directory (and missing parents) 0700; an existing one is narrowed to 0700. */
-export function ensurePrivateDirectory(path: string): void {
-  mkdirSync(path, { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
+/**
+ * Creates the directory (and missing parents) 0700 and returns true; an existing directory is
+ * the operator's choice and is left as it is (false), so pointing the database at the working
+ * directory never changes that directory's mode.
+ */
+export function ensurePrivateDirectory(path: string): boolean {
+  const created = mkdirSync(path, { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
+  if (created === undefined) return false;
   chmodSync(path, PRIVATE_DIRECTORY_MODE);
+  return true;
 }
 
 /**

@@ -20,6 +20,7 @@ export const errorCode = z.enum([
   'jazzhr_unavailable',
   'relay_busy',
   'subscription_limit',
+  'rate_limited',
 ]);
 export type ErrorCode = z.infer<typeof errorCode>;
 
@@ -32,6 +33,11 @@ export const connectionResponse = z.object({
   id: z.string(),
   ingest_url: z.string(),
   secret: z.string(),
+  /** Secrets replaced by rotations, still accepted on ingest until valid_until (oldest first). */
+  replaced_secrets: z
+    .array(z.object({ ends_with: z.string(), replaced_at: z.string(), valid_until: z.string() }))
+    .optional(),
+  /** The latest valid_until of replaced_secrets; kept for apps written before that list. */
   previous_secret_expires_at: z.string().nullable(),
 });
 export type ConnectionResponse = z.infer<typeof connectionResponse>;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { checkApiKey } from '../jazzhr/key-check';
-import { Authenticator, type ApiKeyChecker } from './auth';
+import { Authenticator, type ApiKeyChecker, type AuthenticatorDeps } from './auth';
 import { systemClock, type Clock, type Random } from './clock';
 import type { RelayConfig } from './config';
 import {
@@ -12,13 +12,16 @@ import {
   type DeliveryPolicy,
   type SendDelivery,
 } from './delivery';
+import { Sealer, resolveEncryptionKeys } from './encryption';
 import { ByteBudget, HTTP_TIMEOUTS, MAX_INGEST_BYTES, type HttpTimeouts } from './http';
+import { KeyCheckGuard } from './key-check-guard';
 import { ThrottledWarnings, createJsonLogger, type Logger } from './logger';
 import { RelayMetrics } from './metrics';
 import { OperatorAlerts, type OperatorAlertsDeps } from './operator-alerts';
 import { createRouter } from './router';
 import { relayRoutes } from './routes';
 import { RecentConnections } from './recent-connections';
+import { DAY_MS, RetentionSweeper } from './retention';
 import { openStore } from './store';
 import type { Store } from './store/types';
 
@@ -33,11 +36,13 @@ export interface RelayOptions {
   store?: Store;
   /** Overrides on top of the policy the config gives. */
   policy?: Partial<DeliveryPolicy>;
-  /** Whether the delivery worker runs (tests may drive it by hand with worker.runOnce()). */
+  /** Whether the delivery worker and the retention sweep run (tests may drive them by hand). */
   startWorker?: boolean;
   maxIngestBytes?: number;
   /** Shorter HTTP timeouts for tests; the defaults are HTTP_TIMEOUTS. */
   httpTimeouts?: Partial<HttpTimeouts>;
+  /** Told when this process marks a connection revoked (for alerts). */
+  onConnectionRevoked?: AuthenticatorDeps['onConnectionRevoked'];
 }
 
 export interface RunningRelay {
@@ -45,6 +50,7 @@ export interface RunningRelay {
   server: Server;
   store: Store;
   worker: DeliveryWorker;
+  retention: RetentionSweeper;
   /** Stops taking requests, lets requests and attempts in flight finish, then closes the store. */
   close(): Promise<void>;
 }
@@ -52,6 +58,7 @@ export interface RunningRelay {
 const SHUTDOWN_GRACE_MS = 10_000;
 /** /readyz wants the delivery loop to have gone round this recently (or within two poll intervals). */
 const DELIVERY_LOOP_STALE_MS = 30_000;
+const REVOKED_REASON = 'JazzHR rejected the API key when it was checked again';
 
 export async function startRelay(
   config: RelayConfig,
@@ -59,8 +66,19 @@ export async function startRelay(
 ): Promise<RunningRelay> {
   const logger = options.logger ?? createJsonLogger();
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? (await atStartup('database', openStore(config.database)));
+  const store =
+    options.store ??
+    (await atStartup(
+      'database',
+      (async () => openStore(config.database, openSealer(config, logger)))(),
+    ));
   const ownsStore = options.store === undefined;
+  const retention = new RetentionSweeper({
+    store,
+    clock,
+    logger,
+    retentionMs: config.retentionDays * DAY_MS,
+  });
   const policy: DeliveryPolicy = {
     ...DEFAULT_DELIVERY_POLICY,
     timeoutMs: config.deliveryTimeoutMs,
@@ -107,6 +125,12 @@ export async function startRelay(
             options.checkApiKey ??
             ((apiKey) => checkApiKey(apiKey, { baseUrl: config.jazzhrApiUrl })),
           accessToken: config.accessToken,
+          guard: new KeyCheckGuard(clock),
+          keyRecheckMs: config.keyRecheckSeconds * 1000,
+          onConnectionRevoked: (connection) => {
+            alerts?.connectionRevoked(connection.id, REVOKED_REASON);
+            options.onConnectionRevoked?.(connection);
+          },
         }),
         config: {
           publicUrl: () => publicUrl,
@@ -137,7 +161,10 @@ export async function startRelay(
   }
   const { port } = server.address() as AddressInfo;
   if (config.publicUrl === undefined) publicUrl = `http://localhost:${port}`;
-  if (options.startWorker !== false) worker.start();
+  if (options.startWorker !== false) {
+    worker.start();
+    retention.start();
+  }
   alerts?.start();
   logger.info('relay listening', {
     port,
@@ -151,6 +178,7 @@ export async function startRelay(
     server,
     store,
     worker,
+    retention,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -159,7 +187,7 @@ export async function startRelay(
         force.unref();
         await closed;
         clearTimeout(force);
-        await worker.stop();
+        await Promise.all([worker.stop(), retention.stop()]);
         alerts?.stop();
         if (ownsStore) await store.close();
         logger.info('relay stopped');
@@ -222,4 +250,31 @@ function listen(server: Server, port: number, host: string | undefined): Promise
 function reachableHost(host: string | undefined): string {
   if (!host || host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The keys the store is sealed with; a key file created now is logged so it gets backed up. */
+export function openSealer(config: RelayConfig, logger: Logger): Sealer {
+  const keys = resolveEncryptionKeys({
+    key: config.encryptionKey,
+    previousKey: config.encryptionKeyPrevious,
+    database: config.database,
+  });
+  if (keys.keyFile?.created) {
+    logger.warn('encryption key created: back it up apart from the database', {
+      key_file: keys.keyFile.path,
+    });
+  } else if (keys.keyFile) {
+    logger.info('encryption key read', { key_file: keys.keyFile.path });
+  }
+  return new Sealer(keys.current, keys.previous);
+}
+
+/** Seals again, under RELAY_ENCRYPTION_KEY, everything stored under another key. */
+export async function reencryptStore(config: RelayConfig, logger: Logger) {
+  const store = await openStore(config.database, openSealer(config, logger));
+  try {
+    return await store.reencrypt();
+  } finally {
+    await store.close();
+  }
 }

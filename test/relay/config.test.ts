@@ -11,6 +11,8 @@ import {
 } from '../../src/relay/config';
 
 const variables: Variable[] = Object.values(RELAY_VARIABLES);
+const KEY = Buffer.alloc(32, 7);
+const PREVIOUS_KEY = Buffer.alloc(32, 9);
 const shownDefault = (variable: Variable) => variable.default ?? variable.unset ?? 'none';
 
 describe('loadConfig', () => {
@@ -30,6 +32,10 @@ describe('loadConfig', () => {
       maxConnections: 1024,
       backlogAlertSeconds: 600,
       maxSubscriptionsPerConnection: 50,
+      encryptionKey: undefined,
+      encryptionKeyPrevious: undefined,
+      keyRecheckSeconds: 3600,
+      retentionDays: 30,
     });
   });
 
@@ -52,6 +58,10 @@ describe('loadConfig', () => {
       RELAY_OPERATOR_WEBHOOK_SECRET: 'a-long-alert-secret',
       RELAY_BACKLOG_ALERT_SECONDS: '120',
       RELAY_MAX_SUBSCRIPTIONS_PER_CONNECTION: '7',
+      RELAY_ENCRYPTION_KEY: KEY.toString('base64'),
+      RELAY_ENCRYPTION_KEY_PREVIOUS: ` ${PREVIOUS_KEY.toString('base64')}\n`,
+      RELAY_KEY_RECHECK_SECONDS: '600',
+      RELAY_RETENTION_DAYS: '0.5',
     });
     expect(config).toEqual({
       port: 9000,
@@ -71,6 +81,10 @@ describe('loadConfig', () => {
       operatorWebhookSecret: 'a-long-alert-secret',
       backlogAlertSeconds: 120,
       maxSubscriptionsPerConnection: 7,
+      encryptionKey: KEY,
+      encryptionKeyPrevious: PREVIOUS_KEY,
+      keyRecheckSeconds: 600,
+      retentionDays: 0.5,
     });
   });
 
@@ -117,6 +131,17 @@ describe('loadConfig', () => {
       { RELAY_ALLOWED_TARGET_HOSTS: ' , ' },
       'RELAY_ALLOWED_TARGET_HOSTS must list at least one host',
     ],
+    [
+      { RELAY_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') },
+      'RELAY_ENCRYPTION_KEY must be 32 random bytes in base64',
+    ],
+    [
+      { RELAY_ENCRYPTION_KEY_PREVIOUS: 'ab'.repeat(32) },
+      'RELAY_ENCRYPTION_KEY_PREVIOUS must be 32 random bytes in base64',
+    ],
+    [{ RELAY_KEY_RECHECK_SECONDS: '10' }, 'RELAY_KEY_RECHECK_SECONDS must be at least 60'],
+    [{ RELAY_RETENTION_DAYS: '0' }, 'RELAY_RETENTION_DAYS must be more than 0'],
+    [{ RELAY_RETENTION_DAYS: 'forever' }, 'RELAY_RETENTION_DAYS must be a number'],
   ])('rejects %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -129,13 +154,15 @@ describe('loadConfig', () => {
         PORT: 'x',
         DATABASE_URL: 'mysql://user:hunter2@db/relay',
         RELAY_ACCESS_TOKEN: 'tiny',
+        RELAY_ENCRYPTION_KEY: 'c2VjcmV0LWtleS1tYXRlcmlhbA==',
       });
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message.split('\n- ')).toHaveLength(4);
+    expect(message.split('\n- ')).toHaveLength(5);
     expect(message).not.toContain('hunter2');
     expect(message).not.toContain('tiny');
+    expect(message).not.toContain('c2VjcmV0LWtleS1tYXRlcmlhbA');
   });
 });
 

@@ -6,8 +6,8 @@ import {
   EncryptionKeyError,
   Sealer,
   generateEncryptionKey,
+  decodeEncryptionKey,
   makeKeyCheck,
-  parseEncryptionKey,
   resolveEncryptionKeys,
   verifyKeyCheck,
 } from '../../src/relay/encryption';
@@ -86,10 +86,10 @@ describe('key check value', () => {
   });
 });
 
-describe('parseEncryptionKey', () => {
+describe('decodeEncryptionKey', () => {
   it('reads 32 bytes of base64, ignoring surrounding white space', () => {
     const key = generateEncryptionKey();
-    expect(parseEncryptionKey(` ${key.toString('base64')}\n`).equals(key)).toBe(true);
+    expect(decodeEncryptionKey(` ${key.toString('base64')}\n`)?.equals(key)).toBe(true);
   });
 
   it.each([
@@ -97,15 +97,8 @@ describe('parseEncryptionKey', () => {
     ['too long', Buffer.alloc(48).toString('base64')],
     ['not base64', 'this is not base64 at all, not even close!!'],
     ['hex instead of base64', 'ab'.repeat(32)],
-  ])('rejects a key that is %s, without echoing it', (_case, text) => {
-    let message = '';
-    try {
-      parseEncryptionKey(text, 'RELAY_ENCRYPTION_KEY_PREVIOUS');
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message).toMatch(/^RELAY_ENCRYPTION_KEY_PREVIOUS must be 32 random bytes in base64/);
-    expect(message).not.toContain(text);
+  ])('refuses a key that is %s', (_case, text) => {
+    expect(decodeEncryptionKey(text)).toBeUndefined();
   });
 });
 
@@ -120,8 +113,8 @@ describe('resolveEncryptionKeys', () => {
     const key = generateEncryptionKey();
     const previous = generateEncryptionKey();
     const keys = resolveEncryptionKeys({
-      key: key.toString('base64'),
-      previousKey: previous.toString('base64'),
+      key,
+      previousKey: previous,
       database: { kind: 'sqlite', path: join(dir, 'relay.sqlite') },
     });
     expect(keys.current.equals(key)).toBe(true);
@@ -136,7 +129,7 @@ describe('resolveEncryptionKeys', () => {
     const path = join(dir, 'relay.key');
     expect(first.keyFile).toEqual({ path, created: true });
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(parseEncryptionKey(readFileSync(path, 'utf8')).equals(first.current)).toBe(true);
+    expect(decodeEncryptionKey(readFileSync(path, 'utf8'))?.equals(first.current)).toBe(true);
 
     const second = resolveEncryptionKeys({ key: undefined, previousKey: undefined, database });
     expect(second.keyFile).toEqual({ path, created: false });

@@ -2,7 +2,7 @@
  * The relay as a process: `node dist/src/relay/main.js`, configured by its environment.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,6 +19,8 @@ import {
 import { RecordingServer, VALID_API_KEY, startFakeJazzHR } from './support/servers';
 
 const auth = { authorization: `Bearer ${VALID_API_KEY}` };
+const TEST_KEY = Buffer.alloc(32, 3).toString('base64');
+const modeOf = (path: string) => statSync(path).mode & 0o777;
 
 describe('relay process', () => {
   let dir: string;
@@ -110,6 +112,7 @@ describe('relay process', () => {
         PATH: process.env.PATH ?? '',
         PORT: '0',
         DATABASE_URL: 'postgres://relay:hunter2@127.0.0.1:1/relay',
+        RELAY_ENCRYPTION_KEY: TEST_KEY,
       },
       encoding: 'utf8',
       // A hung child would block this worker for good: spawnSync stops the event loop.
@@ -140,15 +143,97 @@ describe('relay process', () => {
     expect(result.stderr).not.toContain('port');
   });
 
-  it('creates its SQLite file by default and shuts down cleanly on SIGTERM', async () => {
-    const relay = await start({ DATABASE_URL: `sqlite:${join(dir, 'data', 'relay.sqlite')}` });
-    expect(relay.logs[0]).toMatchObject({ level: 'info', msg: 'relay listening', store: 'sqlite' });
+  it('needs RELAY_ENCRYPTION_KEY with PostgreSQL, and says so', () => {
+    const result = spawnSync(process.execPath, [MAIN_JS], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        DATABASE_URL: 'postgres://relay@127.0.0.1:1/relay',
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('RELAY_ENCRYPTION_KEY is required with PostgreSQL');
+  });
+
+  it('creates its SQLite file and relay.key privately, and shuts down cleanly on SIGTERM', async () => {
+    const path = join(dir, 'data', 'relay.sqlite');
+    const relay = await start({ DATABASE_URL: `sqlite:${path}` });
+    const keyFile = join(dir, 'data', 'relay.key');
+    expect(relay.logs[0]).toMatchObject({
+      level: 'warn',
+      msg: 'encryption key created: back it up apart from the database',
+      key_file: keyFile,
+    });
+    expect(relay.logs[1]).toMatchObject({ level: 'info', msg: 'relay listening', store: 'sqlite' });
+    expect(modeOf(join(dir, 'data'))).toBe(0o700);
+    expect([path, keyFile, `${path}-wal`].map(modeOf)).toEqual([0o600, 0o600, 0o600]);
     expect(await (await fetch(`${relay.url}/healthz`)).json()).toEqual({ ok: true });
     relay.child.kill('SIGTERM');
     expect(await relay.exited).toEqual({ code: 0, signal: null });
     expect(relay.logs.map((line) => line.msg)).toEqual(
       expect.arrayContaining(['shutting down', 'relay stopped']),
     );
+
+    // Started again with another key, it stops at once and says why.
+    const wrongKey = spawnSync(process.execPath, [MAIN_JS], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        DATABASE_URL: `sqlite:${path}`,
+        RELAY_ENCRYPTION_KEY: TEST_KEY,
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(wrongKey.status).toBe(1);
+    expect(wrongKey.stderr).toContain(
+      `The relay could not start: The database ${path} was encrypted with a different key than RELAY_ENCRYPTION_KEY`,
+    );
+    expect(wrongKey.stderr).not.toContain(TEST_KEY);
+  });
+
+  it('reencrypt rewrites every stored row under the new key, after which the old key can go', async () => {
+    const database = `sqlite:${join(dir, 'relay.sqlite')}`;
+    const oldKey = TEST_KEY;
+    const newKey = Buffer.alloc(32, 4).toString('base64');
+    const first = await start({ DATABASE_URL: database, RELAY_ENCRYPTION_KEY: oldKey });
+    const { connection } = await connectAndSubscribe(first.url, 'http://127.0.0.1:9/hooks/r/');
+    const ingested = await fetch(`${first.url}/hooks/jazzhr/${connection.id}`, {
+      method: 'POST',
+      headers: jazzhrHeaders(EXPORT_BODY, connection.secret, 'u-reencrypted'),
+      body: EXPORT_BODY,
+    });
+    expect(ingested.status).toBe(200);
+    first.child.kill('SIGTERM');
+    await first.exited;
+
+    const run = (env: Record<string, string>) =>
+      spawnSync(process.execPath, [MAIN_JS, 'reencrypt'], {
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: database, ...env },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+    const rewritten = run({ RELAY_ENCRYPTION_KEY: newKey, RELAY_ENCRYPTION_KEY_PREVIOUS: oldKey });
+    expect(rewritten.status).toBe(0);
+    const summary = rewritten.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.msg === 'reencrypted');
+    expect(summary).toMatchObject({ connections: 1, subscriptions: 1, exports: 1 });
+    expect(run({ RELAY_ENCRYPTION_KEY: oldKey }).stderr).toContain(
+      'encrypted with a different key',
+    );
+
+    const second = await start({ DATABASE_URL: database, RELAY_ENCRYPTION_KEY: newKey });
+    const exports = exportsResponse.parse(
+      await (
+        await fetch(`${second.url}/v1/connections/${connection.id}/exports`, { headers: auth })
+      ).json(),
+    );
+    expect(exports.exports.map((item) => item.uuid)).toEqual(['u-reencrypted']);
   });
 
   it('answers 400 to request targets new URL rejects, and stays up', async () => {
@@ -220,7 +305,11 @@ describe('relay process', () => {
       await target.start();
       try {
         database = await createPostgresDatabase();
-        const env = { DATABASE_URL: database.url, RELAY_POLL_INTERVAL_MS: '20' };
+        const env = {
+          DATABASE_URL: database.url,
+          RELAY_POLL_INTERVAL_MS: '20',
+          RELAY_ENCRYPTION_KEY: TEST_KEY,
+        };
         const [a, b] = [await start(env), await start(env)];
         const { connection } = await connectAndSubscribe(
           a.url,

@@ -23,12 +23,13 @@ describe('private files', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('creates the directory and its parents 0700, and narrows an existing one', () => {
-    ensurePrivateDirectory(join(dir, 'a', 'b'));
+  it('creates the directory and its parents 0700, and leaves an existing one as it is', () => {
+    expect(ensurePrivateDirectory(join(dir, 'a', 'b'))).toBe(true);
+    expect(mode(join(dir, 'a'))).toBe(0o700);
     expect(mode(join(dir, 'a', 'b'))).toBe(0o700);
-    mkdirSync(join(dir, 'wide'), { mode: 0o755 });
-    ensurePrivateDirectory(join(dir, 'wide'));
-    expect(mode(join(dir, 'wide'))).toBe(0o700);
+    mkdirSync(join(dir, 'chosen'), { mode: 0o755 });
+    expect(ensurePrivateDirectory(join(dir, 'chosen'))).toBe(false);
+    expect(mode(join(dir, 'chosen'))).toBe(0o755);
   });
 
   it('creates a file 0600 and narrows an existing one without changing its content', () => {

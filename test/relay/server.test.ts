@@ -8,6 +8,7 @@ import {
   hmacHex,
   jazzhrHeaders,
   startTestRelay,
+  type JsonBody,
   type TestRelay,
 } from './support/relay';
 import { OTHER_VALID_API_KEY, RecordingServer, VALID_API_KEY } from './support/servers';
@@ -628,8 +629,8 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
       await store.rotateSecret({
         id: connection.id,
         newSecret,
-        previousSecretExpiresAt: t.clock.now() + 24 * HOUR,
         now: t.clock.now(),
+        graceMs: 24 * HOUR,
       });
       expect((await send(newSecret, 'reuse-4')).status).toBe(200);
       expect(reads).toBe(3);
@@ -638,23 +639,61 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
       expect(reads).toBe(4);
     });
 
-    it('rotating twice drops the oldest secret at once', async () => {
+    it('keeps every replaced secret valid for 24 hours after it was replaced, however many rotations, and says until when', async () => {
       const original = await connect(OTHER_VALID_API_KEY);
-      const first = (
-        await t.api('POST', `/v1/connections/${original.id}/rotate-secret`, {
-          key: OTHER_VALID_API_KEY,
-        })
-      ).body;
-      const second = (
-        await t.api('POST', `/v1/connections/${original.id}/rotate-secret`, {
-          key: OTHER_VALID_API_KEY,
-        })
-      ).body;
+      const rotate = async () =>
+        (
+          await t.api('POST', `/v1/connections/${original.id}/rotate-secret`, {
+            key: OTHER_VALID_API_KEY,
+          })
+        ).body;
+      const startedAt = t.clock.now();
+      const first = await rotate();
+      t.clock.advance(HOUR);
+      const second = await rotate();
+      t.clock.advance(HOUR);
+      const third = await rotate();
+      const at = (offset: number) => new Date(startedAt + offset).toISOString();
+      expect(third.replaced_secrets).toEqual([
+        { ends_with: original.secret.slice(-4), replaced_at: at(0), valid_until: at(24 * HOUR) },
+        { ends_with: first.secret.slice(-4), replaced_at: at(HOUR), valid_until: at(25 * HOUR) },
+        {
+          ends_with: second.secret.slice(-4),
+          replaced_at: at(2 * HOUR),
+          valid_until: at(26 * HOUR),
+        },
+      ]);
+      expect(third.previous_secret_expires_at).toBe(at(26 * HOUR));
+
       const send = (secret: string, uuid: string) =>
         t.ingest(original.id, EXPORT_BODY, jazzhrHeaders(EXPORT_BODY, secret, uuid));
-      expect((await send(original.secret, 'twice-1')).status).toBe(401);
+      expect((await send(original.secret, 'twice-1')).status).toBe(200);
       expect((await send(first.secret, 'twice-2')).status).toBe(200);
       expect((await send(second.secret, 'twice-3')).status).toBe(200);
+      expect((await send(third.secret, 'twice-4')).status).toBe(200);
+      t.clock.advance(22 * HOUR);
+      expect((await send(original.secret, 'twice-5')).status).toBe(401);
+      expect((await send(first.secret, 'twice-6')).status).toBe(200);
+      t.clock.advance(HOUR);
+      expect((await send(first.secret, 'twice-7')).status).toBe(401);
+      expect((await send(second.secret, 'twice-8')).status).toBe(200);
+    });
+
+    it('refuses an eleventh rotation while ten replaced secrets are still valid, with Retry-After', async () => {
+      const original = await connect(OTHER_VALID_API_KEY);
+      const rotate = () =>
+        fetch(`${t.relay.url}/v1/connections/${original.id}/rotate-secret`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${OTHER_VALID_API_KEY}` },
+        });
+      for (let index = 0; index < 10; index += 1) {
+        expect((await rotate()).status).toBe(200);
+        t.clock.advance(60_000);
+      }
+      const refused = await rotate();
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe(String(24 * 3600 - 600));
+      expect(((await refused.json()) as JsonBody).error).toMatchObject({ code: 'rate_limited' });
     });
   });
 
@@ -697,7 +736,12 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
       expect(rejected.status).toBe(401);
       expect(rejected.body.error.code).toBe('invalid_api_key');
       expect(JSON.stringify(rejected.body)).not.toContain('not-a-real-key-123');
-      // A rejected key is not remembered: it is checked again (JazzHR might accept it later).
+      // A rejected key is answered from memory for a minute, then checked again.
+      expect((await t.api('POST', '/v1/connections', { key: 'not-a-real-key-123' })).status).toBe(
+        401,
+      );
+      expect(t.jazzhr.received).toHaveLength(1);
+      t.clock.advance(60_000);
       await t.api('POST', '/v1/connections', { key: 'not-a-real-key-123' });
       expect(t.jazzhr.received).toHaveLength(2);
 

@@ -1,4 +1,4 @@
-import { HttpError, clip, notFound, parseLimit, sendJson } from '../http';
+import { HttpError, clip, notFound, parseLimit, sendEmpty, sendJson } from '../http';
 import { mintSecret } from '../ids';
 import {
   channelField,
@@ -8,17 +8,34 @@ import {
   type ConnectionResponse,
   type ExportsResponse,
 } from '../protocol';
+import { MAX_REPLACED_SECRETS } from '../store/records';
 import { DEFAULT_CHANNEL, type Connection } from '../store/types';
 import type { RelayContext, Route } from './context';
 
+/** How long a replaced Secret Key is still accepted: JazzHR keeps signing with it until someone pastes the new one. */
 export const SECRET_GRACE_MS = 24 * 60 * 60_000;
+/** How much of a replaced secret the answer shows, so it can be told apart from the one JazzHR holds. */
+const SECRET_HINT_LENGTH = 4;
 
 export const connectionRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/connections',
     handle: async (ctx, { req, res }) => {
-      sendJson(res, 200, connectionResponse(ctx, await ctx.auth.connect(req)));
+      sendJson(res, 200, connectionResponse(ctx, await ctx.auth.connect({ req, res })));
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/connections/:id',
+    handle: async (ctx, { req, res, params }) => {
+      const connection = await ctx.auth.ownConnection({ req, res }, params.id!);
+      if (!(await ctx.store.deleteConnection(connection.id))) {
+        throw notFound(`No connection ${clip(params.id!)} belongs to this API key.`);
+      }
+      ctx.recentConnections.forget(connection.id);
+      ctx.logger.info('connection erased', { connection_id: connection.id });
+      sendEmpty(res, 204);
     },
   },
   {
@@ -26,25 +43,36 @@ export const connectionRoutes: Route[] = [
     path: '/v1/connections/:id/rotate-secret',
     handle: async (ctx, { req, res, params }) => {
       const { store, clock, logger } = ctx;
-      await ctx.auth.ownConnection(req, params.id!);
+      const connection = await ctx.auth.ownConnection({ req, res }, params.id!);
       const now = clock.now();
-      const rotated = await store.rotateSecret({
-        id: params.id!,
+      const result = await store.rotateSecret({
+        id: connection.id,
         newSecret: mintSecret(),
-        previousSecretExpiresAt: now + SECRET_GRACE_MS,
         now,
+        graceMs: SECRET_GRACE_MS,
       });
-      if (!rotated) throw notFound(`No connection ${clip(params.id!)} belongs to this API key.`);
-      ctx.recentConnections.forget(rotated.id);
-      logger.info('secret rotated', { connection_id: rotated.id });
-      sendJson(res, 200, connectionResponse(ctx, rotated));
+      if (!result) throw notFound(`No connection ${clip(params.id!)} belongs to this API key.`);
+      if (result.kind === 'limit') {
+        throw new HttpError(
+          429,
+          'rate_limited',
+          `This connection already has ${MAX_REPLACED_SECRETS} replaced Secret Keys that JazzHR may still sign with; the oldest stays valid until ${new Date(result.retryAt).toISOString()}. Rotate again after that.`,
+          { 'Retry-After': String(Math.max(1, Math.ceil((result.retryAt - now) / 1000))) },
+        );
+      }
+      ctx.recentConnections.forget(connection.id);
+      logger.info('secret rotated', {
+        connection_id: connection.id,
+        replaced_secrets: result.connection.replacedSecrets.length,
+      });
+      sendJson(res, 200, connectionResponse(ctx, result.connection));
     },
   },
   {
     method: 'GET',
     path: '/v1/connections/:id/exports',
     handle: async (ctx, { req, res, params, url }) => {
-      const connection = await ctx.auth.ownConnection(req, params.id!);
+      const connection = await ctx.auth.ownConnection({ req, res }, params.id!);
       const limit = parseLimit(
         url.searchParams.get('limit'),
         EXPORTS_DEFAULT_LIMIT,
@@ -68,20 +96,44 @@ export const connectionRoutes: Route[] = [
       } satisfies ExportsResponse);
     },
   },
+  {
+    method: 'DELETE',
+    path: '/v1/connections/:id/exports/:export_id',
+    handle: async (ctx, { req, res, params }) => {
+      const connection = await ctx.auth.ownConnection({ req, res }, params.id!);
+      if (!(await ctx.store.deleteExport(connection.id, params.export_id!))) {
+        throw notFound(
+          `No export ${clip(params.export_id!)} is stored for this connection; it may already be erased.`,
+        );
+      }
+      ctx.logger.info('export erased', {
+        connection_id: connection.id,
+        export_uuid: params.export_id,
+      });
+      sendEmpty(res, 204);
+    },
+  },
 ];
 
+/** The connection as its holder sees it, with until when each replaced secret is still accepted. */
 function connectionResponse(
   { config, clock }: RelayContext,
   connection: Connection,
 ): ConnectionResponse {
-  const expiresAt = connection.previousSecretExpiresAt;
+  const now = clock.now();
+  const replaced = connection.replacedSecrets.filter((secret) => secret.validUntil > now);
   return {
     id: connection.id,
     ingest_url: `${config.publicUrl()}/hooks/jazzhr/${connection.id}`,
     secret: connection.secret,
+    replaced_secrets: replaced.map((secret) => ({
+      ends_with: secret.secret.slice(-SECRET_HINT_LENGTH),
+      replaced_at: new Date(secret.replacedAt).toISOString(),
+      valid_until: new Date(secret.validUntil).toISOString(),
+    })),
     previous_secret_expires_at:
-      connection.previousSecret !== null && expiresAt !== null && expiresAt > clock.now()
-        ? new Date(expiresAt).toISOString()
-        : null,
+      replaced.length === 0
+        ? null
+        : new Date(replaced[replaced.length - 1]!.validUntil).toISOString(),
   };
 }

@@ -10,7 +10,7 @@ export const deliveryRoutes: Route[] = [
     method: 'GET',
     path: '/v1/connections/:id/deliveries',
     handle: async ({ auth, store }, { req, res, params, url }) => {
-      const connection = await auth.ownConnection(req, params.id!);
+      const connection = await auth.ownConnection({ req, res }, params.id!);
       const statusParam = url.searchParams.get('status');
       const status = statusParam === null ? undefined : deliveryStatus.safeParse(statusParam);
       if (status !== undefined && !status.success) {
@@ -46,10 +46,17 @@ export const deliveryRoutes: Route[] = [
     method: 'POST',
     path: '/v1/deliveries/:id/retry',
     handle: async ({ auth, store, clock, logger, config, worker }, { req, res, params }) => {
-      const connection = await auth.authenticate(req);
+      const connection = await auth.authenticate({ req, res });
       const delivery = await store.deliveryById(params.id!);
       if (!delivery || delivery.connectionId !== connection.id) {
         throw notFound(`No delivery ${clip(params.id!)} belongs to this API key.`);
+      }
+      if (delivery.exportErased) {
+        throw new HttpError(
+          400,
+          'bad_request',
+          `Delivery ${delivery.id} cannot be retried: its export's data was erased (retention or an erase request).`,
+        );
       }
       const subscription = await store.subscriptionById(delivery.subscriptionId);
       if (!subscription?.active) {

@@ -15,6 +15,7 @@ import { HttpError, clip, formatBytes, notFound, readBody, sendJson } from '../h
 import { deriveExportUuid } from '../ids';
 import type { IngestOutcome } from '../metrics';
 import type { ExportHeaders, IngestResponse } from '../protocol';
+import { acceptedSecrets } from '../store/records';
 import { DEFAULT_CHANNEL, type Connection, type IngestResult } from '../store/types';
 import type { RelayContext, Route, RouteRequest } from './context';
 
@@ -189,14 +190,11 @@ async function readSignedBody(ctx: RelayContext, req: IncomingMessage, connectio
 }
 
 function checkSignature(req: IncomingMessage, body: Buffer, connection: Connection, now: number) {
-  const previousSecret =
-    connection.previousSecretExpiresAt !== null && connection.previousSecretExpiresAt > now
-      ? connection.previousSecret
-      : null;
-  return verifySignature(body, readHeader(req.headers, JAZZHR_HEADER.signature), [
-    connection.secret,
-    previousSecret,
-  ]);
+  return verifySignature(
+    body,
+    readHeader(req.headers, JAZZHR_HEADER.signature),
+    acceptedSecrets(connection, now),
+  );
 }
 
 function requireCandidateExport(

@@ -10,7 +10,7 @@ export const recoveryRoutes: Route[] = [
     method: 'POST',
     path: '/v1/connections/:id/recover',
     handle: async (ctx, { req, res, params }) => {
-      const connection = await ctx.auth.ownConnection(req, params.id!);
+      const connection = await ctx.auth.ownConnection({ req, res }, params.id!);
       sendJson(res, 200, await recover(ctx, req, connection.id));
     },
   },

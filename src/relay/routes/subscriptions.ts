@@ -10,7 +10,7 @@ export const subscriptionRoutes: Route[] = [
     method: 'POST',
     path: '/v1/subscriptions',
     handle: async ({ auth, store, clock, logger, config }, { req, res }) => {
-      const connection = await auth.authenticate(req);
+      const connection = await auth.authenticate({ req, res });
       const {
         connection_id: connectionId,
         target_url: targetUrl,
@@ -51,7 +51,7 @@ export const subscriptionRoutes: Route[] = [
     method: 'DELETE',
     path: '/v1/subscriptions/:id',
     handle: async ({ auth, store, clock, logger }, { req, res, params }) => {
-      const connection = await auth.authenticate(req);
+      const connection = await auth.authenticate({ req, res });
       const subscription = await store.subscriptionById(params.id!);
       if (!subscription || subscription.connectionId !== connection.id) {
         throw notFound(

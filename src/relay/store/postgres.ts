@@ -1,21 +1,27 @@
 import { Pool, type PoolClient, types } from 'pg';
 
+import { makeKeyCheck, verifyKeyCheck, type SealedField, type Sealer } from '../encryption';
 import type { DeliveryStatus } from '../protocol';
 import {
   CLAIMED_DELIVERY_COLUMNS,
   CONNECTION_COLUMNS,
   DELIVERY_COLUMNS,
   EXPORT_COLUMNS,
+  MAX_REPLACED_SECRETS,
   SUBSCRIPTION_COLUMNS,
-  claimedDeliveryRecord,
-  connectionRecord,
+  afterRotation,
   deliveryRecord,
-  exportRecord,
-  subscriptionRecord,
   PENDING_DELIVERIES_QUERY,
   pendingDeliveriesRecord,
 } from './records';
-import { POSTGRES_DIALECT, migrationsTable, pendingMigrations, writeProbeSql } from './schema';
+import {
+  POSTGRES_DIALECT,
+  SEALING_MIGRATION,
+  migrationsTable,
+  pendingMigrations,
+  writeProbeSql,
+} from './schema';
+import { SealedRecords } from './sealed-records';
 import {
   DEFAULT_CHANNEL,
   SubscriptionLimitError,
@@ -23,9 +29,12 @@ import {
   type RecoveryRange,
   type IngestResult,
   type NewExport,
+  type ReencryptResult,
+  type RotationResult,
   type Store,
 } from './types';
 
+const RESEAL_BATCH = 500;
 /** Any constant: serialises migrations between relay processes starting together. */
 const MIGRATION_LOCK_KEY = 727_001;
 
@@ -46,8 +55,10 @@ const numericTypes = {
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly pool: Pool;
+  private readonly sealed: SealedRecords;
 
-  constructor(connectionString: string, options: { maxConnections?: number } = {}) {
+  constructor(connectionString: string, options: { sealer: Sealer; maxConnections?: number }) {
+    this.sealed = new SealedRecords(options.sealer);
     this.pool = new Pool({
       connectionString,
       max: options.maxConnections ?? 10,
@@ -64,18 +75,82 @@ export class PostgresStore implements Store {
       const { rows } = await client.query<{ version: number | null }>(
         'SELECT MAX(version) AS version FROM schema_migrations',
       );
-      for (const { version, sql } of pendingMigrations(rows[0]?.version ?? 0, POSTGRES_DIALECT)) {
+      const applied = rows[0]?.version ?? 0;
+      for (const { version, sql } of pendingMigrations(applied, POSTGRES_DIALECT)) {
         if (sql !== '') await client.query(sql);
+        if (version === SEALING_MIGRATION && applied > 0) await this.sealLegacyRows(client);
         await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
           version,
           Date.now(),
         ]);
       }
+      await client.query(
+        `INSERT INTO relay_settings (name, value) VALUES ('key_check', $1) ON CONFLICT (name) DO NOTHING`,
+        [makeKeyCheck(this.sealed.sealer)],
+      );
     });
+    const check = await this.one(`SELECT value FROM relay_settings WHERE name = 'key_check'`, []);
+    verifyKeyCheck(this.sealed.sealer, check!.value as Uint8Array, 'named by DATABASE_URL');
+  }
+
+  /**
+   * Databases from before encryption at rest hold secrets, headers and bodies in the clear
+   * (and one previous secret, which joins the replaced secrets): seals them in place.
+   */
+  private async sealLegacyRows(client: PoolClient): Promise<void> {
+    const now = Date.now();
+    const connections = await client.query<Record<string, unknown>>(
+      'SELECT id, secret, previous_secret, previous_secret_expires_at, updated_at FROM connections',
+    );
+    for (const row of connections.rows) {
+      const expires = row.previous_secret_expires_at as number | null;
+      const replaced =
+        row.previous_secret !== null && expires !== null && expires > now
+          ? [
+              {
+                secret: String(row.previous_secret),
+                replacedAt: Number(row.updated_at),
+                validUntil: expires,
+              },
+            ]
+          : [];
+      await client.query(
+        'UPDATE connections SET secret = $1, replaced_secrets = $2 WHERE id = $3',
+        [
+          this.sealed.connectionSecret((row.secret as Buffer).toString('utf8')),
+          this.sealed.replacedSecrets(replaced),
+          row.id,
+        ],
+      );
+    }
+    const subscriptions = await client.query<{ id: string; secret: Buffer }>(
+      'SELECT id, secret FROM subscriptions',
+    );
+    for (const row of subscriptions.rows) {
+      await client.query('UPDATE subscriptions SET secret = $1 WHERE id = $2', [
+        this.sealed.subscriptionSecret(row.secret.toString('utf8')),
+        row.id,
+      ]);
+    }
+    for (let after = 0; ;) {
+      const { rows } = await client.query<{ id: number; headers: Buffer; body: Buffer }>(
+        'SELECT id, headers, body FROM exports WHERE id > $1 ORDER BY id LIMIT $2',
+        [after, RESEAL_BATCH],
+      );
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        await client.query('UPDATE exports SET headers = $1, body = $2 WHERE id = $3', [
+          this.sealed.sealer.seal('export.headers', row.headers),
+          this.sealed.exportBody(row.body),
+          row.id,
+        ]);
+      }
+      after = rows[rows.length - 1]!.id;
+    }
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    if (!this.pool.ended) await this.pool.end();
   }
 
   async ping(): Promise<void> {
@@ -95,7 +170,7 @@ export class PostgresStore implements Store {
       `SELECT ${CONNECTION_COLUMNS} FROM connections WHERE api_key_hash = $1`,
       [apiKeyHash],
     );
-    return row && connectionRecord.parse(row);
+    return row && this.sealed.connection(row);
   }
 
   async connectionById(id: string) {
@@ -104,32 +179,80 @@ export class PostgresStore implements Store {
       [id],
       'relay_connection_by_id',
     );
-    return row && connectionRecord.parse(row);
+    return row && this.sealed.connection(row);
   }
 
   async insertConnection(input: { id: string; apiKeyHash: string; secret: string; now: number }) {
     // The no-op update makes RETURNING yield the existing row on conflict, in one statement.
     const row = await this.one(
-      `INSERT INTO connections (id, api_key_hash, secret, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+      `INSERT INTO connections (id, api_key_hash, secret, key_confirmed_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $4, $4)
        ON CONFLICT (api_key_hash) DO UPDATE SET api_key_hash = excluded.api_key_hash
        RETURNING ${CONNECTION_COLUMNS}`,
-      [input.id, input.apiKeyHash, input.secret, input.now],
+      [input.id, input.apiKeyHash, this.sealed.connectionSecret(input.secret), input.now],
     );
-    return connectionRecord.parse(row);
+    return this.sealed.connection(row);
   }
 
   async rotateSecret(input: {
     id: string;
     newSecret: string;
-    previousSecretExpiresAt: number;
     now: number;
-  }) {
-    const row = await this.one(
-      `UPDATE connections SET previous_secret = secret, secret = $1, previous_secret_expires_at = $2, updated_at = $3
-       WHERE id = $4 RETURNING ${CONNECTION_COLUMNS}`,
-      [input.newSecret, input.previousSecretExpiresAt, input.now, input.id],
+    graceMs: number;
+  }): Promise<RotationResult | undefined> {
+    return this.transaction(async (client) => {
+      const { rows } = await client.query(
+        `SELECT ${CONNECTION_COLUMNS} FROM connections WHERE id = $1 FOR UPDATE`,
+        [input.id],
+      );
+      if (rows.length === 0) return undefined;
+      const current = this.sealed.connection(rows[0]);
+      const live = current.replacedSecrets.filter((replaced) => replaced.validUntil > input.now);
+      if (live.length >= MAX_REPLACED_SECRETS)
+        return { kind: 'limit', retryAt: live[0]!.validUntil };
+      const updated = await client.query(
+        `UPDATE connections SET secret = $1, replaced_secrets = $2, updated_at = $3
+         WHERE id = $4 RETURNING ${CONNECTION_COLUMNS}`,
+        [
+          this.sealed.connectionSecret(input.newSecret),
+          this.sealed.replacedSecrets(afterRotation(current, input.now, input.graceMs)),
+          input.now,
+          input.id,
+        ],
+      );
+      return { kind: 'rotated', connection: this.sealed.connection(updated.rows[0]) };
+    });
+  }
+
+  async confirmApiKey(id: string, now: number): Promise<void> {
+    await this.pool.query(
+      `UPDATE connections SET key_confirmed_at = GREATEST(key_confirmed_at, $1) WHERE id = $2 AND revoked_at IS NULL`,
+      [now, id],
     );
-    return row && connectionRecord.parse(row);
+  }
+
+  async revokeConnection(id: string, now: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE connections SET revoked_at = $1, updated_at = $1 WHERE id = $2 AND revoked_at IS NULL`,
+      [now, id],
+    );
+    return Boolean(rowCount);
+  }
+
+  async deleteConnection(id: string): Promise<boolean> {
+    return this.transaction(async (client) => {
+      // Locks the connection first, so an ingest committing meanwhile either lands before (and is deleted) or fails.
+      const { rowCount } = await client.query(
+        'SELECT 1 FROM connections WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      if (!rowCount) return false;
+      for (const table of ['deliveries', 'exports', 'subscriptions']) {
+        await client.query(`DELETE FROM ${table} WHERE connection_id = $1`, [id]);
+      }
+      await client.query('DELETE FROM connections WHERE id = $1', [id]);
+      return true;
+    });
   }
 
   async upsertSubscription(input: {
@@ -167,20 +290,20 @@ export class PostgresStore implements Store {
           input.connectionId,
           input.targetUrl,
           input.channel ?? DEFAULT_CHANNEL,
-          input.secret,
+          this.sealed.subscriptionSecret(input.secret),
           input.now,
         ],
       );
       return rows[0];
     });
-    return subscriptionRecord.parse(row);
+    return this.sealed.subscription(row);
   }
 
   async subscriptionById(id: string) {
     const row = await this.one(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = $1`, [
       id,
     ]);
-    return row && subscriptionRecord.parse(row);
+    return row && this.sealed.subscription(row);
   }
 
   async deactivateSubscription(id: string, reason: string, now: number): Promise<boolean> {
@@ -230,8 +353,8 @@ export class PostgresStore implements Store {
         input.connectionId,
         input.uuid,
         input.event,
-        JSON.stringify(input.headers),
-        Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength),
+        this.sealed.exportHeaders(input.headers),
+        this.sealed.exportBody(input.body),
         input.receivedAt,
         input.giveUpAfter,
         input.channel ?? DEFAULT_CHANNEL,
@@ -243,11 +366,38 @@ export class PostgresStore implements Store {
 
   async recentExports(connectionId: string, limit: number, channel = DEFAULT_CHANNEL) {
     const { rows } = await this.pool.query(
-      `SELECT ${EXPORT_COLUMNS} FROM exports WHERE connection_id = $1 AND channel = $3
+      `SELECT ${EXPORT_COLUMNS} FROM exports WHERE connection_id = $1 AND channel = $3 AND erased_at IS NULL
        ORDER BY received_at DESC, id DESC LIMIT $2`,
       [connectionId, limit, channel],
     );
-    return rows.map((row) => exportRecord.parse(row));
+    return rows.map((row) => this.sealed.export(row));
+  }
+
+  async deleteExport(connectionId: string, uuid: string): Promise<boolean> {
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<{ id: number }>(
+        'SELECT id FROM exports WHERE connection_id = $1 AND uuid = $2 FOR UPDATE',
+        [connectionId, uuid],
+      );
+      if (rows.length === 0) return false;
+      await client.query('DELETE FROM deliveries WHERE export_id = $1', [rows[0]!.id]);
+      await client.query('DELETE FROM exports WHERE id = $1', [rows[0]!.id]);
+      return true;
+    });
+  }
+
+  async eraseExpiredExports(input: { now: number; receivedBefore: number; limit: number }) {
+    const { rowCount } = await this.pool.query(
+      `UPDATE exports SET headers = ''::bytea, body = ''::bytea, erased_at = $1
+       WHERE id IN (
+         SELECT e.id FROM exports e
+         WHERE e.erased_at IS NULL AND e.received_at < $2
+           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.export_id = e.id AND d.status = 'pending')
+         ORDER BY e.received_at LIMIT $3
+         FOR UPDATE SKIP LOCKED)`,
+      [input.now, input.receivedBefore, input.limit],
+    );
+    return rowCount ?? 0;
   }
 
   async listDeliveries(connectionId: string, filter: { status?: DeliveryStatus; limit: number }) {
@@ -284,7 +434,7 @@ export class PostgresStore implements Store {
          lease_token = CASE WHEN status = 'pending' THEN lease_token END,
          lease_until = CASE WHEN status = 'pending' THEN lease_until END,
          status = 'pending', attempts = 0, next_attempt_at = $1, give_up_after = $2, updated_at = $1
-       WHERE id = $3`,
+       WHERE id = $3 AND export_id IN (SELECT id FROM exports WHERE erased_at IS NULL)`,
       [now, giveUpAfter, id],
     );
     return rowCount ? this.deliveryById(id) : undefined;
@@ -312,7 +462,7 @@ export class PostgresStore implements Store {
        ORDER BY d.next_attempt_at`,
       values: [input.now, input.limit, input.leaseToken, input.leaseUntil],
     });
-    return rows.map((row) => claimedDeliveryRecord.parse(row));
+    return rows.map((row) => this.sealed.claimed(row));
   }
 
   async finishAttempt(input: {
@@ -350,6 +500,63 @@ export class PostgresStore implements Store {
       await this.deactivate(client, subscriptionId, 'target answered 410 Gone', input.now);
       return true;
     });
+  }
+
+  async reencrypt(): Promise<ReencryptResult> {
+    const result: ReencryptResult = {
+      connections: await this.reseal('connections', 'id', '', [
+        ['secret', 'connection.secret'],
+        ['replaced_secrets', 'connection.retired_secrets'],
+      ]),
+      subscriptions: await this.reseal('subscriptions', 'id', '', [
+        ['secret', 'subscription.secret'],
+      ]),
+      exports: await this.reseal('exports', 'id', 0, [
+        ['headers', 'export.headers'],
+        ['body', 'export.body'],
+      ]),
+    };
+    await this.reseal('relay_settings', 'name', '', [['value', 'key_check']]);
+    return result;
+  }
+
+  /**
+   * Rewrites, batch by batch, each sealed value of `table` that is not under the current key,
+   * and counts the rows it changed. A value changed meanwhile (a rotation) is left as the
+   * other writer made it.
+   */
+  private async reseal(
+    table: string,
+    key: string,
+    /** Below every key of the table: '' for text keys, 0 for row numbers. */
+    start: string | number,
+    columns: ReadonlyArray<readonly [string, SealedField]>,
+  ): Promise<number> {
+    const { sealer } = this.sealed;
+    const names = columns.map(([column]) => column).join(', ');
+    let rewritten = 0;
+    let after = start;
+    for (;;) {
+      const { rows }: { rows: Array<Record<string, unknown>> } = await this.pool.query(
+        `SELECT ${key} AS key, ${names} FROM ${table} WHERE ${key} > $1 ORDER BY ${key} LIMIT $2`,
+        [after, RESEAL_BATCH],
+      );
+      if (rows.length === 0) return rewritten;
+      for (const row of rows) {
+        let changed = false;
+        for (const [column, field] of columns) {
+          const value = row[column] as Buffer | null;
+          if (value === null || value.length === 0 || sealer.isUnderCurrentKey(value)) continue;
+          const { rowCount } = await this.pool.query(
+            `UPDATE ${table} SET ${column} = $1 WHERE ${key} = $2 AND ${column} = $3`,
+            [sealer.seal(field, sealer.open(field, value)), row.key, value],
+          );
+          changed ||= Boolean(rowCount);
+        }
+        if (changed) rewritten += 1;
+      }
+      after = rows[rows.length - 1]!.key as string | number;
+    }
   }
 
   /** `name` prepares the statement once per pooled connection: for the statements every export runs. */

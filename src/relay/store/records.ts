@@ -4,47 +4,108 @@
  */
 import { z } from 'zod';
 
-import { deliveryStatus, exportHeaders } from '../protocol';
+import { deliveryStatus, exportHeaders, type ExportHeaders } from '../protocol';
 
 const epochMs = z.number().int();
 const flag = z.union([z.boolean(), z.number()]).transform(Boolean);
 const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected bytes');
-const headersJson = z
+export const headersJson = z
   .string()
   .transform((text) => JSON.parse(text) as unknown)
   .pipe(exportHeaders);
 
-export const connectionRecord = z.object({
+/** A secret replaced by a rotation, still accepted until `validUntil`. */
+export const replacedSecret = z.object({
+  secret: z.string(),
+  replacedAt: epochMs,
+  validUntil: epochMs,
+});
+export type ReplacedSecret = z.infer<typeof replacedSecret>;
+
+/** At most this many replaced secrets are live at once; a rotation past it waits for the oldest to expire. */
+export const MAX_REPLACED_SECRETS = 10;
+
+/**
+ * The replaced secrets after a rotation: the current one joins the list, valid for `graceMs`,
+ * and those already past their time drop out. However often a key is rotated, each secret
+ * stays accepted for its full grace period.
+ */
+export function afterRotation(
+  connection: Pick<Connection, 'secret' | 'replacedSecrets'>,
+  now: number,
+  graceMs: number,
+): ReplacedSecret[] {
+  return [
+    ...connection.replacedSecrets.filter((replaced) => replaced.validUntil > now),
+    { secret: connection.secret, replacedAt: now, validUntil: now + graceMs },
+  ];
+}
+
+/** Every secret an ingest signature may match now: the current one first. */
+export function acceptedSecrets(
+  connection: Pick<Connection, 'secret' | 'replacedSecrets'>,
+  now: number,
+): string[] {
+  return [
+    connection.secret,
+    ...connection.replacedSecrets
+      .filter((replaced) => replaced.validUntil > now)
+      .map((replaced) => replaced.secret)
+      .reverse(),
+  ];
+}
+
+export const connectionRow = z.object({
   id: z.string(),
   apiKeyHash: z.string(),
-  secret: z.string(),
-  previousSecret: z.string().nullable(),
-  previousSecretExpiresAt: epochMs.nullable(),
+  secret: bytes,
+  replacedSecrets: bytes.nullable(),
+  keyConfirmedAt: epochMs,
+  revokedAt: epochMs.nullable(),
   createdAt: epochMs,
 });
-export type Connection = z.infer<typeof connectionRecord>;
 
-export const subscriptionRecord = z.object({
+export interface Connection {
+  id: string;
+  apiKeyHash: string;
+  /** The Secret Key JazzHR signs with now. */
+  secret: string;
+  /** Earlier Secret Keys, oldest first, each accepted until its validUntil. */
+  replacedSecrets: ReplacedSecret[];
+  /** When JazzHR last accepted the connection's API key. */
+  keyConfirmedAt: number;
+  /** When JazzHR was found to reject the key; a revoked connection only ingests. */
+  revokedAt: number | null;
+  createdAt: number;
+}
+
+export const subscriptionRow = z.object({
   id: z.string(),
   connectionId: z.string(),
   targetUrl: z.string(),
   /** DEFAULT_CHANNEL ('') or a named channel. */
   channel: z.string(),
-  secret: z.string(),
+  secret: bytes,
   active: flag,
   deactivatedReason: z.string().nullable(),
   createdAt: epochMs,
 });
-export type Subscription = z.infer<typeof subscriptionRecord>;
+export type Subscription = Omit<z.infer<typeof subscriptionRow>, 'secret'> & { secret: string };
 
-export const exportRecord = z.object({
+export const exportRow = z.object({
   uuid: z.string(),
   event: z.string(),
-  headers: headersJson,
+  headers: bytes,
   body: bytes,
   receivedAt: epochMs,
 });
-export type StoredExport = z.infer<typeof exportRecord>;
+export interface StoredExport {
+  uuid: string;
+  event: string;
+  headers: ExportHeaders;
+  body: Uint8Array;
+  receivedAt: number;
+}
 
 export const deliveryRecord = z.object({
   id: z.string(),
@@ -57,6 +118,8 @@ export const deliveryRecord = z.object({
   giveUpAfter: epochMs,
   lastStatusCode: z.number().int().nullable(),
   lastError: z.string().nullable(),
+  /** Retention or an erase request removed the export's body and headers. */
+  exportErased: flag,
   createdAt: epochMs,
   updatedAt: epochMs,
 });
@@ -79,17 +142,20 @@ export const pendingDeliveriesRecord = z
   }));
 
 /** A delivery leased to one worker, with everything needed to send it. */
-export const claimedDeliveryRecord = deliveryRecord.extend({
+export const claimedDeliveryRow = deliveryRecord.extend({
   leaseToken: z.string(),
-  headers: headersJson,
+  headers: bytes,
   body: bytes,
   targetUrl: z.string(),
-  secret: z.string(),
+  secret: bytes,
 });
-export type ClaimedDelivery = z.infer<typeof claimedDeliveryRecord>;
+export type ClaimedDelivery = Omit<z.infer<typeof claimedDeliveryRow>, 'headers' | 'secret'> & {
+  headers: ExportHeaders;
+  secret: string;
+};
 
-export const CONNECTION_COLUMNS = `id, api_key_hash AS "apiKeyHash", secret, previous_secret AS "previousSecret",
-  previous_secret_expires_at AS "previousSecretExpiresAt", created_at AS "createdAt"`;
+export const CONNECTION_COLUMNS = `id, api_key_hash AS "apiKeyHash", secret, replaced_secrets AS "replacedSecrets",
+  key_confirmed_at AS "keyConfirmedAt", revoked_at AS "revokedAt", created_at AS "createdAt"`;
 
 export const SUBSCRIPTION_COLUMNS = `id, connection_id AS "connectionId", target_url AS "targetUrl", channel, secret, active,
   deactivated_reason AS "deactivatedReason", created_at AS "createdAt"`;
@@ -107,7 +173,7 @@ export const PENDING_DELIVERIES_QUERY = `SELECT
 export const DELIVERY_COLUMNS = `d.id, e.uuid AS "exportUuid", d.subscription_id AS "subscriptionId",
   d.connection_id AS "connectionId", d.status, d.attempts, d.next_attempt_at AS "nextAttemptAt",
   d.give_up_after AS "giveUpAfter", d.last_status_code AS "lastStatusCode", d.last_error AS "lastError",
-  d.created_at AS "createdAt", d.updated_at AS "updatedAt"`;
+  e.erased_at IS NOT NULL AS "exportErased", d.created_at AS "createdAt", d.updated_at AS "updatedAt"`;
 
 /** Columns of `deliveries d JOIN exports e JOIN subscriptions s`. */
 export const CLAIMED_DELIVERY_COLUMNS = `${DELIVERY_COLUMNS}, d.lease_token AS "leaseToken", e.headers, e.body,

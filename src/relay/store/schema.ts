@@ -12,6 +12,8 @@ export interface Dialect {
   readonly flag: 'INTEGER' | 'BOOLEAN';
   /** An export's own key: a row id that only grows. */
   readonly rowKey: 'INTEGER PRIMARY KEY AUTOINCREMENT' | 'BIGSERIAL PRIMARY KEY';
+  /** Makes a TEXT column hold bytes (SQLite's columns hold any type already). */
+  readonly textToBytes: (table: string, column: string) => string;
 }
 
 export const SQLITE_DIALECT: Dialect = {
@@ -20,6 +22,7 @@ export const SQLITE_DIALECT: Dialect = {
   bytes: 'BLOB',
   flag: 'INTEGER',
   rowKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+  textToBytes: () => '',
 };
 
 export const POSTGRES_DIALECT: Dialect = {
@@ -28,6 +31,8 @@ export const POSTGRES_DIALECT: Dialect = {
   bytes: 'BYTEA',
   flag: 'BOOLEAN',
   rowKey: 'BIGSERIAL PRIMARY KEY',
+  textToBytes: (table, column) =>
+    `ALTER TABLE ${table} ALTER COLUMN ${column} TYPE BYTEA USING convert_to(${column}, 'UTF8');`,
 };
 
 /** Which migrations a database has had. */
@@ -99,12 +104,31 @@ export const MIGRATIONS: ReadonlyArray<(d: Dialect) => string> = [
    CREATE INDEX exports_newest ON exports (connection_id, channel, received_at DESC, id DESC);`,
   // One row that /readyz rewrites, so readiness means a real write reached the database.
   (d) => `CREATE TABLE write_probe (id INTEGER PRIMARY KEY, probed_at ${d.bigint} NOT NULL);`,
+  // Key lifecycle, retention and encryption at rest. Secrets and headers become sealed bytes;
+  // rows an earlier version wrote in the clear are sealed right after this migration
+  // (SEALING_MIGRATION), in the same transaction, and the previous-secret slot goes in the next.
+  (d) => `ALTER TABLE connections ADD COLUMN replaced_secrets ${d.bytes};
+   ALTER TABLE connections ADD COLUMN key_confirmed_at ${d.bigint} NOT NULL DEFAULT 0;
+   UPDATE connections SET key_confirmed_at = updated_at;
+   ALTER TABLE connections ADD COLUMN revoked_at ${d.bigint};
+   ${d.textToBytes('connections', 'secret')}
+   ${d.textToBytes('subscriptions', 'secret')}
+   ${d.textToBytes('exports', 'headers')}
+   ALTER TABLE exports ADD COLUMN erased_at ${d.bigint};
+   CREATE INDEX exports_kept ON exports (received_at) WHERE erased_at IS NULL;
+   CREATE INDEX deliveries_by_export ON deliveries (export_id);
+   CREATE TABLE relay_settings (name TEXT PRIMARY KEY, value ${d.bytes} NOT NULL);`,
+  () => `ALTER TABLE connections DROP COLUMN previous_secret;
+   ALTER TABLE connections DROP COLUMN previous_secret_expires_at;`,
 ];
 
 /** /readyz's write: one row rewritten with the time. */
 export const writeProbeSql = (d: Dialect) =>
   `INSERT INTO write_probe (id, probed_at) VALUES (1, ${d.kind === 'sqlite' ? '?' : '$1'})
    ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at`;
+
+/** After this migration, a store seals what an earlier version kept in the clear. */
+export const SEALING_MIGRATION = 5;
 
 /** The migrations a database at version `applied` still needs, in order (empty ones included, to record them). */
 export function pendingMigrations(

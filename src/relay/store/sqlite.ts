@@ -1,8 +1,14 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import {
+  DatabaseSync,
+  type SQLInputValue,
+  type SQLOutputValue,
+  type StatementSync,
+} from 'node:sqlite';
 
+import { makeKeyCheck, verifyKeyCheck, type SealedField, type Sealer } from '../encryption';
 import { newId } from '../ids';
+import { ensurePrivateDirectory, ensurePrivateFile, narrowExistingFiles } from '../private-files';
 import type { DeliveryStatus } from '../protocol';
 import { GroupCommit } from './group-commit';
 import {
@@ -10,16 +16,21 @@ import {
   CONNECTION_COLUMNS,
   DELIVERY_COLUMNS,
   EXPORT_COLUMNS,
+  MAX_REPLACED_SECRETS,
   SUBSCRIPTION_COLUMNS,
-  claimedDeliveryRecord,
-  connectionRecord,
+  afterRotation,
   deliveryRecord,
-  exportRecord,
-  subscriptionRecord,
   PENDING_DELIVERIES_QUERY,
   pendingDeliveriesRecord,
 } from './records';
-import { SQLITE_DIALECT, migrationsTable, pendingMigrations, writeProbeSql } from './schema';
+import {
+  SEALING_MIGRATION,
+  SQLITE_DIALECT,
+  migrationsTable,
+  pendingMigrations,
+  writeProbeSql,
+} from './schema';
+import { SealedRecords } from './sealed-records';
 import {
   DEFAULT_CHANNEL,
   SubscriptionLimitError,
@@ -27,8 +38,13 @@ import {
   type RecoveryRange,
   type IngestResult,
   type NewExport,
+  type ReencryptResult,
+  type RotationResult,
   type Store,
 } from './types';
+
+const LEGACY_BATCH = 500;
+const REENCRYPT_BATCH = 500;
 
 interface FinishInput {
   id: string;
@@ -65,9 +81,19 @@ export class SqliteStore implements Store {
   private readonly ingests: GroupCommit<NewExport, IngestResult>;
   private readonly finishes: GroupCommit<FinishInput, boolean>;
 
-  constructor(path: string) {
+  private readonly sealed: SealedRecords;
+
+  constructor(
+    private readonly path: string,
+    options: { sealer: Sealer },
+  ) {
     const inMemory = path === ':memory:';
-    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+    if (!inMemory) {
+      ensurePrivateDirectory(dirname(path));
+      ensurePrivateFile(path);
+      narrowExistingFiles([`${path}-wal`, `${path}-shm`, `${path}-journal`]);
+    }
+    this.sealed = new SealedRecords(options.sealer);
     this.db = openConnection(path, 'FULL');
     // A second ':memory:' connection would be another, empty database.
     this.deliveryDb = inMemory ? this.db : openConnection(path, 'NORMAL');
@@ -75,17 +101,83 @@ export class SqliteStore implements Store {
     this.finishes = new GroupCommit(this.deliveryDb, (input) => this.recordAttempt(input));
   }
 
+  /** Also stops at once, saying so, when the database was encrypted under another key. */
   async migrate(): Promise<void> {
     this.transaction(() => {
       this.db.exec(migrationsTable(SQLITE_DIALECT));
       const row = this.db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get();
-      for (const { version, sql } of pendingMigrations(Number(row?.version ?? 0), SQLITE_DIALECT)) {
+      const applied = Number(row?.version ?? 0);
+      for (const { version, sql } of pendingMigrations(applied, SQLITE_DIALECT)) {
         if (sql !== '') this.db.exec(sql);
+        if (version === SEALING_MIGRATION && applied > 0) this.sealLegacyRows();
         this.db
           .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
           .run(version, Date.now());
       }
+      this.db
+        .prepare(
+          `INSERT INTO relay_settings (name, value) VALUES ('key_check', ?) ON CONFLICT (name) DO NOTHING`,
+        )
+        .run(makeKeyCheck(this.sealed.sealer));
     });
+    const check = this.db
+      .prepare(`SELECT value FROM relay_settings WHERE name = 'key_check'`)
+      .get();
+    verifyKeyCheck(this.sealed.sealer, check!.value as Uint8Array, this.path);
+  }
+
+  /**
+   * Databases from before encryption at rest hold secrets, headers and bodies in the clear
+   * (and one previous secret, which joins the replaced secrets): seals them in place.
+   */
+  private sealLegacyRows(): void {
+    {
+      const now = Date.now();
+      for (const row of this.db
+        .prepare(
+          'SELECT id, secret, previous_secret, previous_secret_expires_at, updated_at FROM connections',
+        )
+        .all()) {
+        const expires = row.previous_secret_expires_at as number | null;
+        const replaced =
+          row.previous_secret !== null && expires !== null && expires > now
+            ? [
+                {
+                  secret: String(row.previous_secret),
+                  replacedAt: Number(row.updated_at),
+                  validUntil: expires,
+                },
+              ]
+            : [];
+        this.db
+          .prepare('UPDATE connections SET secret = ?, replaced_secrets = ? WHERE id = ?')
+          .run(
+            this.sealed.connectionSecret(String(row.secret)),
+            this.sealed.replacedSecrets(replaced),
+            String(row.id),
+          );
+      }
+      for (const row of this.db.prepare('SELECT id, secret FROM subscriptions').all()) {
+        this.db
+          .prepare('UPDATE subscriptions SET secret = ? WHERE id = ?')
+          .run(this.sealed.subscriptionSecret(String(row.secret)), String(row.id));
+      }
+      const batch = this.db.prepare(
+        'SELECT id, headers, body FROM exports WHERE id > ? ORDER BY id LIMIT ?',
+      );
+      const update = this.db.prepare('UPDATE exports SET headers = ?, body = ? WHERE id = ?');
+      for (let after = 0, rows = batch.all(after, LEGACY_BATCH); rows.length > 0;) {
+        for (const row of rows) {
+          update.run(
+            this.sealed.sealer.seal('export.headers', String(row.headers)),
+            this.sealed.exportBody(row.body as Uint8Array),
+            Number(row.id),
+          );
+        }
+        after = Number(rows[rows.length - 1]!.id);
+        rows = batch.all(after, LEGACY_BATCH);
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -112,40 +204,88 @@ export class SqliteStore implements Store {
     const row = this.statement(
       `SELECT ${CONNECTION_COLUMNS} FROM connections WHERE api_key_hash = ?`,
     ).get(apiKeyHash);
-    return row && connectionRecord.parse(row);
+    return row && this.sealed.connection(row);
   }
 
   async connectionById(id: string) {
     const row = this.statement(`SELECT ${CONNECTION_COLUMNS} FROM connections WHERE id = ?`).get(
       id,
     );
-    return row && connectionRecord.parse(row);
+    return row && this.sealed.connection(row);
   }
 
   async insertConnection(input: { id: string; apiKeyHash: string; secret: string; now: number }) {
     const row = this.transaction(() => {
       this.statement(
-        `INSERT INTO connections (id, api_key_hash, secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (api_key_hash) DO NOTHING`,
-      ).run(input.id, input.apiKeyHash, input.secret, input.now, input.now);
+        `INSERT INTO connections (id, api_key_hash, secret, key_confirmed_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (api_key_hash) DO NOTHING`,
+      ).run(
+        input.id,
+        input.apiKeyHash,
+        this.sealed.connectionSecret(input.secret),
+        input.now,
+        input.now,
+        input.now,
+      );
       return this.statement(
         `SELECT ${CONNECTION_COLUMNS} FROM connections WHERE api_key_hash = ?`,
       ).get(input.apiKeyHash);
     });
-    return connectionRecord.parse(row);
+    return this.sealed.connection(row);
   }
 
   async rotateSecret(input: {
     id: string;
     newSecret: string;
-    previousSecretExpiresAt: number;
     now: number;
-  }) {
-    const row = this.statement(
-      `UPDATE connections SET previous_secret = secret, secret = ?, previous_secret_expires_at = ?, updated_at = ?
-       WHERE id = ? RETURNING ${CONNECTION_COLUMNS}`,
-    ).get(input.newSecret, input.previousSecretExpiresAt, input.now, input.id);
-    return row && connectionRecord.parse(row);
+    graceMs: number;
+  }): Promise<RotationResult | undefined> {
+    return this.transaction(() => {
+      const row = this.statement(`SELECT ${CONNECTION_COLUMNS} FROM connections WHERE id = ?`).get(
+        input.id,
+      );
+      if (!row) return undefined;
+      const live = this.sealed
+        .connection(row)
+        .replacedSecrets.filter((replaced) => replaced.validUntil > input.now);
+      if (live.length >= MAX_REPLACED_SECRETS)
+        return { kind: 'limit', retryAt: live[0]!.validUntil };
+      const replaced = afterRotation(this.sealed.connection(row), input.now, input.graceMs);
+      const updated = this.statement(
+        `UPDATE connections SET secret = ?, replaced_secrets = ?, updated_at = ?
+         WHERE id = ? RETURNING ${CONNECTION_COLUMNS}`,
+      ).get(
+        this.sealed.connectionSecret(input.newSecret),
+        this.sealed.replacedSecrets(replaced),
+        input.now,
+        input.id,
+      );
+      return { kind: 'rotated', connection: this.sealed.connection(updated) };
+    });
+  }
+
+  async confirmApiKey(id: string, now: number): Promise<void> {
+    this.statement(
+      `UPDATE connections SET key_confirmed_at = MAX(key_confirmed_at, ?) WHERE id = ? AND revoked_at IS NULL`,
+    ).run(now, id);
+  }
+
+  async revokeConnection(id: string, now: number): Promise<boolean> {
+    const changed = this.statement(
+      `UPDATE connections SET revoked_at = ?, updated_at = ? WHERE id = ? AND revoked_at IS NULL`,
+    ).run(now, now, id).changes;
+    return Number(changed) > 0;
+  }
+
+  async deleteConnection(id: string): Promise<boolean> {
+    const deleted = this.transaction(() => {
+      for (const table of ['deliveries', 'exports', 'subscriptions']) {
+        this.statement(`DELETE FROM ${table} WHERE connection_id = ?`).run(id);
+      }
+      return Number(this.statement('DELETE FROM connections WHERE id = ?').run(id).changes) > 0;
+    });
+    if (deleted) this.scrubWal();
+    return deleted;
   }
 
   async upsertSubscription(input: {
@@ -178,19 +318,19 @@ export class SqliteStore implements Store {
         input.connectionId,
         input.targetUrl,
         input.channel ?? DEFAULT_CHANNEL,
-        input.secret,
+        this.sealed.subscriptionSecret(input.secret),
         input.now,
         input.now,
       );
     });
-    return subscriptionRecord.parse(row);
+    return this.sealed.subscription(row);
   }
 
   async subscriptionById(id: string) {
     const row = this.statement(
       `SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = ?`,
     ).get(id);
-    return row && subscriptionRecord.parse(row);
+    return row && this.sealed.subscription(row);
   }
 
   async deactivateSubscription(id: string, reason: string, now: number): Promise<boolean> {
@@ -230,8 +370,8 @@ export class SqliteStore implements Store {
       channel,
       input.uuid,
       input.event,
-      JSON.stringify(input.headers),
-      input.body,
+      this.sealed.exportHeaders(input.headers),
+      this.sealed.exportBody(input.body),
       input.receivedAt,
     );
     if (!inserted) return { stored: false, deliveries: 0 };
@@ -260,11 +400,51 @@ export class SqliteStore implements Store {
 
   async recentExports(connectionId: string, limit: number, channel = DEFAULT_CHANNEL) {
     return this.statement(
-      `SELECT ${EXPORT_COLUMNS} FROM exports WHERE connection_id = ? AND channel = ?
+      `SELECT ${EXPORT_COLUMNS} FROM exports WHERE connection_id = ? AND channel = ? AND erased_at IS NULL
        ORDER BY received_at DESC, id DESC LIMIT ?`,
     )
       .all(connectionId, channel, limit)
-      .map((row) => exportRecord.parse(row));
+      .map((row) => this.sealed.export(row));
+  }
+
+  async deleteExport(connectionId: string, uuid: string): Promise<boolean> {
+    const deleted = this.transaction(() => {
+      const row = this.statement('SELECT id FROM exports WHERE connection_id = ? AND uuid = ?').get(
+        connectionId,
+        uuid,
+      );
+      if (!row) return false;
+      this.statement('DELETE FROM deliveries WHERE export_id = ?').run(Number(row.id));
+      this.statement('DELETE FROM exports WHERE id = ?').run(Number(row.id));
+      return true;
+    });
+    if (deleted) this.scrubWal();
+    return deleted;
+  }
+
+  async eraseExpiredExports(input: { now: number; receivedBefore: number; limit: number }) {
+    const erased = this.transaction(
+      () =>
+        this.statement(
+          `UPDATE exports SET headers = x'', body = x'', erased_at = ?
+           WHERE id IN (
+             SELECT e.id FROM exports e
+             WHERE e.erased_at IS NULL AND e.received_at < ?
+               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.export_id = e.id AND d.status = 'pending')
+             ORDER BY e.received_at LIMIT ?)`,
+        ).run(input.now, input.receivedBefore, input.limit).changes,
+    );
+    if (Number(erased) > 0) this.scrubWal();
+    return Number(erased);
+  }
+
+  /**
+   * secure_delete zeroes what a delete or an erase frees in the database's pages, but the WAL
+   * still holds earlier images of those pages: a TRUNCATE checkpoint copies the scrubbed pages
+   * into the database and empties the WAL. Skipped quietly while another reader holds it open.
+   */
+  private scrubWal(): void {
+    if (this.path !== ':memory:') this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   }
 
   async listDeliveries(connectionId: string, filter: { status?: DeliveryStatus; limit: number }) {
@@ -311,7 +491,7 @@ export class SqliteStore implements Store {
          lease_token = CASE WHEN status = 'pending' THEN lease_token END,
          lease_until = CASE WHEN status = 'pending' THEN lease_until END,
          status = 'pending', attempts = 0, next_attempt_at = ?, give_up_after = ?, updated_at = ?
-       WHERE id = ?`,
+       WHERE id = ? AND export_id IN (SELECT id FROM exports WHERE erased_at IS NULL)`,
     ).run(now, giveUpAfter, now, id).changes;
     return Number(changed) === 0 ? undefined : this.deliveryById(id);
   }
@@ -338,7 +518,7 @@ export class SqliteStore implements Store {
         this.deliveryDb,
       )
         .all(input.leaseToken)
-        .map((row) => claimedDeliveryRecord.parse(row));
+        .map((row) => this.sealed.claimed(row));
     }, this.deliveryDb);
   }
 
@@ -376,6 +556,71 @@ export class SqliteStore implements Store {
     return true;
   }
 
+  async reencrypt(): Promise<ReencryptResult> {
+    const result: ReencryptResult = {
+      connections: await this.reseal('connections', 'id', '', [
+        ['secret', 'connection.secret'],
+        ['replaced_secrets', 'connection.retired_secrets'],
+      ]),
+      subscriptions: await this.reseal('subscriptions', 'id', '', [
+        ['secret', 'subscription.secret'],
+      ]),
+      exports: await this.reseal('exports', 'id', 0, [
+        ['headers', 'export.headers'],
+        ['body', 'export.body'],
+      ]),
+    };
+    await this.reseal('relay_settings', 'name', '', [['value', 'key_check']]);
+    this.scrubWal();
+    return result;
+  }
+
+  /**
+   * Rewrites, batch by batch, each sealed value of `table` that is not under the current key,
+   * and counts the rows it changed. A value changed meanwhile (a rotation) is left as the
+   * other writer made it.
+   */
+  private async reseal(
+    table: string,
+    key: string,
+    /** Below every key of the table: '' for text keys, 0 for row numbers. */
+    start: SQLInputValue,
+    columns: ReadonlyArray<readonly [string, SealedField]>,
+  ): Promise<number> {
+    const { sealer } = this.sealed;
+    const names = columns.map(([column]) => column).join(', ');
+    const batch = this.db.prepare(
+      `SELECT ${key} AS key, ${names} FROM ${table} WHERE ${key} > ? ORDER BY ${key} LIMIT ?`,
+    );
+    let rewritten = 0;
+    let after = start;
+    for (;;) {
+      const rows: Array<Record<string, SQLOutputValue>> = batch.all(after, REENCRYPT_BATCH);
+      if (rows.length === 0) return rewritten;
+      this.transaction(() => {
+        for (const row of rows) {
+          let changed = false;
+          for (const [column, field] of columns) {
+            const value = row[column] as Uint8Array | null;
+            if (value === null || value.length === 0 || sealer.isUnderCurrentKey(value)) continue;
+            const update = this.db.prepare(
+              `UPDATE ${table} SET ${column} = ? WHERE ${key} = ? AND ${column} = ?`,
+            );
+            const result = update.run(
+              sealer.seal(field, sealer.open(field, value)),
+              row.key!,
+              value,
+            );
+            changed ||= Number(result.changes) > 0;
+          }
+          if (changed) rewritten += 1;
+        }
+      });
+      after = rows[rows.length - 1]!.key!;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   /** Prepared once per connection: ingest runs the same few statements for every export. */
   private statement(sql: string, db: DatabaseSync = this.db): StatementSync {
     let prepared = this.statements.get(db);
@@ -410,5 +655,7 @@ function openConnection(path: string, synchronous: 'FULL' | 'NORMAL'): DatabaseS
   db.exec('PRAGMA journal_mode = WAL');
   db.exec(`PRAGMA synchronous = ${synchronous}`);
   db.exec('PRAGMA foreign_keys = ON');
+  // Deleted and erased rows are overwritten in the file, not left in free pages.
+  db.exec('PRAGMA secure_delete = ON');
   return db;
 }

@@ -1,7 +1,14 @@
 import type { DeliveryStatus, ExportHeaders } from '../protocol';
 import type { ClaimedDelivery, Connection, Delivery, StoredExport, Subscription } from './records';
 
-export type { ClaimedDelivery, Connection, Delivery, StoredExport, Subscription } from './records';
+export type {
+  ClaimedDelivery,
+  Connection,
+  Delivery,
+  ReplacedSecret,
+  StoredExport,
+  Subscription,
+} from './records';
 
 /** The channel of the ingest URL without one; a named channel is never empty (see isChannel). */
 export const DEFAULT_CHANNEL = '';
@@ -47,6 +54,18 @@ export interface IngestResult {
   deliveries: number;
 }
 
+export type RotationResult =
+  | { kind: 'rotated'; connection: Connection }
+  /** Too many replaced secrets are still live; a rotation is possible again at `retryAt`. */
+  | { kind: 'limit'; retryAt: number };
+
+/** How many rows `reencrypt` rewrote, per table. */
+export interface ReencryptResult {
+  connections: number;
+  subscriptions: number;
+  exports: number;
+}
+
 export type AttemptOutcome =
   | { kind: 'delivered'; statusCode: number }
   | { kind: 'retry'; statusCode: number | null; error: string; nextAttemptAt: number }
@@ -78,13 +97,23 @@ export interface Store {
     secret: string;
     now: number;
   }): Promise<Connection>;
-  /** The current secret becomes the previous one, accepted until previousSecretExpiresAt. */
+  /**
+   * The current secret joins the replaced ones, accepted until now + graceMs; replaced secrets
+   * past their time are dropped. With MAX_REPLACED_SECRETS still live, nothing changes and the
+   * answer says when the oldest expires.
+   */
   rotateSecret(input: {
     id: string;
     newSecret: string;
-    previousSecretExpiresAt: number;
     now: number;
-  }): Promise<Connection | undefined>;
+    graceMs: number;
+  }): Promise<RotationResult | undefined>;
+  /** Records that JazzHR accepted the connection's key at `now`. */
+  confirmApiKey(id: string, now: number): Promise<void>;
+  /** Marks the connection revoked; true only for the call that revoked it. */
+  revokeConnection(id: string, now: number): Promise<boolean>;
+  /** Erases the connection with its subscriptions, exports and deliveries. False when there is none. */
+  deleteConnection(id: string): Promise<boolean>;
 
   /**
    * Creates the subscription, or returns (and reactivates) the one for the same connection and
@@ -107,8 +136,21 @@ export interface Store {
 
   /** Stores the export and one pending delivery per active subscription, in one transaction. */
   ingestExport(input: NewExport): Promise<IngestResult>;
-  /** One channel's exports (default DEFAULT_CHANNEL), newest first. */
+  /** One channel's exports (default DEFAULT_CHANNEL) whose body is still kept, newest first. */
   recentExports(connectionId: string, limit: number, channel?: string): Promise<StoredExport[]>;
+  /** Erases one export with its deliveries. False when the connection has no such export. */
+  deleteExport(connectionId: string, uuid: string): Promise<boolean>;
+  /**
+   * Erases the body and headers of up to `limit` exports received before `receivedBefore`
+   * that have no pending delivery, keeping their ids, times and outcomes. Returns how many.
+   */
+  eraseExpiredExports(input: {
+    now: number;
+    receivedBefore: number;
+    limit: number;
+  }): Promise<number>;
+  /** Seals again, under the current key, every value sealed under another key. */
+  reencrypt(): Promise<ReencryptResult>;
 
   listDeliveries(
     connectionId: string,

@@ -3,14 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
+import { Sealer, generateEncryptionKey } from '../../../src/relay/encryption';
 import { openStore } from '../../../src/relay/store';
+
+const sealer = new Sealer(generateEncryptionKey());
 
 describe('openStore', () => {
   it('creates the SQLite file and its directory, in WAL mode, with the schema in place', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'relay-open-'));
     const path = join(dir, 'deep', 'relay.sqlite');
     try {
-      const store = await openStore({ kind: 'sqlite', path });
+      const store = await openStore({ kind: 'sqlite', path }, sealer);
       expect(store.kind).toBe('sqlite');
       await store.close();
       expect(existsSync(path)).toBe(true);
@@ -37,7 +40,7 @@ describe('openStore', () => {
 
   it('rejects, without leaving a pool open, when PostgreSQL cannot be reached', async () => {
     await expect(
-      openStore({ kind: 'postgres', url: 'postgres://relay@127.0.0.1:1/relay' }),
+      openStore({ kind: 'postgres', url: 'postgres://relay@127.0.0.1:1/relay' }, sealer),
     ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });

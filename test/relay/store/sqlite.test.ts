@@ -7,10 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
+import { Sealer, generateEncryptionKey } from '../../../src/relay/encryption';
 import { SqliteStore } from '../../../src/relay/store/sqlite';
 import type { NewExport } from '../../../src/relay/store/types';
 
 const T0 = Date.parse('2024-05-01T12:00:00Z');
+const sealer = new Sealer(generateEncryptionKey());
 
 describe('SqliteStore', () => {
   let dir: string;
@@ -20,7 +22,7 @@ describe('SqliteStore', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'relay-sqlite-store-'));
     path = join(dir, 'relay.sqlite');
-    store = new SqliteStore(path);
+    store = new SqliteStore(path, { sealer });
     await store.migrate();
     await store.insertConnection({ id: 'con_s', apiKeyHash: 'hash', secret: 'secret', now: T0 });
     await store.upsertSubscription({
@@ -128,7 +130,7 @@ describe('SqliteStore', () => {
   });
 
   it('works on a private in-memory database, on one connection', async () => {
-    const memory = new SqliteStore(':memory:');
+    const memory = new SqliteStore(':memory:', { sealer });
     try {
       await memory.migrate();
       await memory.insertConnection({ id: 'con_m', apiKeyHash: 'h', secret: 's', now: T0 });

@@ -1,6 +1,7 @@
 /**
  * One suite, run against both stores, so SQLite and PostgreSQL stay equivalent.
  */
+import { Sealer, generateEncryptionKey } from '../../../src/relay/encryption';
 import {
   SubscriptionLimitError,
   type AttemptOutcome,
@@ -12,7 +13,7 @@ import { databaseKinds, type TestDatabase } from '../support/databases';
 const T0 = Date.parse('2024-05-01T12:00:00Z');
 const DAY = 24 * 60 * 60_000;
 
-describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
+describe.each(databaseKinds)('%s store', (kind, createDatabase) => {
   let database: TestDatabase;
   let store: Store;
   let sequence = 0;
@@ -110,8 +111,9 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
       expect(await store.connectionByKeyHash('same-hash')).toEqual(first);
       expect(await store.connectionById(first.id)).toEqual(first);
       expect(first).toMatchObject({
-        previousSecret: null,
-        previousSecretExpiresAt: null,
+        replacedSecrets: [],
+        keyConfirmedAt: T0,
+        revokedAt: null,
         createdAt: T0,
       });
     });
@@ -120,39 +122,73 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
       expect(await store.connectionById('con_unknown')).toBeUndefined();
       expect(await store.connectionByKeyHash('no-such-hash')).toBeUndefined();
       expect(
-        await store.rotateSecret({
-          id: 'con_unknown',
-          newSecret: 'x',
-          previousSecretExpiresAt: T0,
-          now: T0,
-        }),
+        await store.rotateSecret({ id: 'con_unknown', newSecret: 'x', now: T0, graceMs: DAY }),
       ).toBeUndefined();
+      expect(await store.revokeConnection('con_unknown', T0)).toBe(false);
+      expect(await store.deleteConnection('con_unknown')).toBe(false);
     });
 
-    it('rotates: the current secret becomes the previous one, with its expiry', async () => {
+    it('rotates: every replaced secret stays listed until its own expiry, however many rotations', async () => {
       const created = await connection();
-      const rotated = await store.rotateSecret({
-        id: created.id,
-        newSecret: 'fresh',
-        previousSecretExpiresAt: T0 + DAY,
-        now: T0,
+      const rotate = (newSecret: string, now: number) =>
+        store.rotateSecret({ id: created.id, newSecret, now, graceMs: DAY });
+      await rotate('second', T0);
+      await rotate('third', T0 + 1000);
+      const third = await rotate('fourth', T0 + 2000);
+      expect(third).toEqual({
+        kind: 'rotated',
+        connection: expect.objectContaining({
+          id: created.id,
+          secret: 'fourth',
+          replacedSecrets: [
+            { secret: created.secret, replacedAt: T0, validUntil: T0 + DAY },
+            { secret: 'second', replacedAt: T0 + 1000, validUntil: T0 + 1000 + DAY },
+            { secret: 'third', replacedAt: T0 + 2000, validUntil: T0 + 2000 + DAY },
+          ],
+        }),
       });
-      expect(rotated).toMatchObject({
+      expect(await store.connectionById(created.id)).toEqual(
+        third?.kind === 'rotated' ? third.connection : undefined,
+      );
+      // A day later the first two have expired and drop out at the next rotation.
+      const later = await rotate('fifth', T0 + DAY + 1000);
+      expect(later?.kind === 'rotated' && later.connection.replacedSecrets).toEqual([
+        { secret: 'third', replacedAt: T0 + 2000, validUntil: T0 + 2000 + DAY },
+        { secret: 'fourth', replacedAt: T0 + DAY + 1000, validUntil: T0 + 2 * DAY + 1000 },
+      ]);
+    });
+
+    it('refuses a rotation while ten replaced secrets are still valid, changing nothing', async () => {
+      const created = await connection();
+      for (let index = 0; index < 10; index += 1) {
+        await store.rotateSecret({
+          id: created.id,
+          newSecret: `s${index}`,
+          now: T0 + index,
+          graceMs: DAY,
+        });
+      }
+      const refused = await store.rotateSecret({
         id: created.id,
-        secret: 'fresh',
-        previousSecret: created.secret,
+        newSecret: 'one too many',
+        now: T0 + 10,
+        graceMs: DAY,
       });
-      expect(rotated?.previousSecretExpiresAt).toBe(T0 + DAY);
-      const twice = await store.rotateSecret({
-        id: created.id,
-        newSecret: 'fresher',
-        previousSecretExpiresAt: T0 + 2 * DAY,
-        now: T0,
-      });
-      expect(twice).toMatchObject({
-        secret: 'fresher',
-        previousSecret: 'fresh',
-        previousSecretExpiresAt: T0 + 2 * DAY,
+      expect(refused).toEqual({ kind: 'limit', retryAt: T0 + DAY });
+      expect((await store.connectionById(created.id))?.secret).toBe('s9');
+    });
+
+    it('records key confirmations and revokes once; a revoked connection is not confirmed again', async () => {
+      const created = await connection();
+      await store.confirmApiKey(created.id, T0 + 5000);
+      await store.confirmApiKey(created.id, T0 + 1000);
+      expect((await store.connectionById(created.id))?.keyConfirmedAt).toBe(T0 + 5000);
+      expect(await store.revokeConnection(created.id, T0 + 6000)).toBe(true);
+      expect(await store.revokeConnection(created.id, T0 + 7000)).toBe(false);
+      await store.confirmApiKey(created.id, T0 + 8000);
+      expect(await store.connectionById(created.id)).toMatchObject({
+        revokedAt: T0 + 6000,
+        keyConfirmedAt: T0 + 5000,
       });
     });
   });
@@ -789,6 +825,258 @@ describe.each(databaseKinds)('%s store', (_kind, createDatabase) => {
       ];
       expect(new Set(all).size).toBe(80);
       expect(all).toHaveLength(80);
+    });
+  });
+
+  describe("candidates' data", () => {
+    // Far before every other test's exports, so retention sweeps here never reach theirs.
+    const LONG_AGO = T0 - 400 * DAY;
+    const CANDIDATE = 'Zebulon Quartermaine';
+
+    async function exportWithDelivery(
+      connectionId: string,
+      outcome: AttemptOutcome | undefined,
+      overrides: Partial<NewExport> = {},
+    ) {
+      const item = newExport(connectionId, {
+        receivedAt: LONG_AGO,
+        giveUpAfter: LONG_AGO + DAY,
+        body: Buffer.from(`{"candidate": {"person": {"name": "${CANDIDATE}"}}}`),
+        ...overrides,
+      });
+      await store.ingestExport(item);
+      const delivery = (await store.listDeliveries(connectionId, { limit: 1000 })).find(
+        (each) => each.exportUuid === item.uuid,
+      );
+      if (outcome) {
+        const token = unique('lease');
+        await store.claimDueDeliveries({
+          now: LONG_AGO,
+          limit: 1000,
+          leaseToken: token,
+          leaseUntil: LONG_AGO + 60_000,
+        });
+        await store.finishAttempt({ id: delivery!.id, leaseToken: token, now: LONG_AGO, outcome });
+      }
+      return { item, delivery: delivery! };
+    }
+
+    /** The export's row as the database holds it, whichever driver read it. */
+    async function rawExport(connectionId: string, uuid: string) {
+      const [row] = await database.query(
+        `SELECT headers, body, erased_at AS "erasedAt" FROM exports WHERE connection_id = '${connectionId}' AND uuid = '${uuid}'`,
+      );
+      return (
+        row && {
+          headers: Buffer.from(row.headers as Uint8Array),
+          body: Buffer.from(row.body as Uint8Array),
+          erasedAt: row.erasedAt === null ? null : Number(row.erasedAt),
+        }
+      );
+    }
+
+    const delivered: AttemptOutcome = { kind: 'delivered', statusCode: 200 };
+
+    it('erases bodies and headers past retention once no delivery is pending, keeping ids, times and outcomes', async () => {
+      const conn = await connection();
+      await subscription(conn.id);
+      const done = await exportWithDelivery(conn.id, delivered);
+      const stillPending = await exportWithDelivery(conn.id, undefined);
+      const recent = await exportWithDelivery(conn.id, delivered, {
+        receivedAt: LONG_AGO + 20 * DAY,
+      });
+      const receivedBefore = LONG_AGO + 10 * DAY;
+      const now = LONG_AGO + 40 * DAY;
+
+      let erased = 0;
+      for (let batch = 1; batch > 0;) {
+        batch = await store.eraseExpiredExports({ now, receivedBefore, limit: 1 });
+        expect(batch).toBeLessThanOrEqual(1);
+        erased += batch;
+      }
+      expect(erased).toBe(1);
+      expect(await rawExport(conn.id, done.item.uuid)).toEqual({
+        headers: Buffer.alloc(0),
+        body: Buffer.alloc(0),
+        erasedAt: now,
+      });
+      expect((await rawExport(conn.id, stillPending.item.uuid))?.erasedAt).toBeNull();
+      expect((await rawExport(conn.id, recent.item.uuid))?.erasedAt).toBeNull();
+
+      expect((await store.recentExports(conn.id, 10)).map((item) => item.uuid).sort()).toEqual(
+        [stillPending.item.uuid, recent.item.uuid].sort(),
+      );
+      expect(await store.deliveryById(done.delivery.id)).toMatchObject({
+        exportUuid: done.item.uuid,
+        status: 'delivered',
+        lastStatusCode: 200,
+        exportErased: true,
+      });
+      expect(await store.requeueDelivery(done.delivery.id, now, now + DAY)).toBeUndefined();
+      expect((await store.deliveryById(done.delivery.id))?.status).toBe('delivered');
+      expect(await store.eraseExpiredExports({ now, receivedBefore, limit: 100 })).toBe(0);
+    });
+
+    it('erases one export with its deliveries, and only the one named for that connection', async () => {
+      const conn = await connection();
+      const other = await connection();
+      await subscription(conn.id);
+      const gone = await exportWithDelivery(conn.id, delivered);
+      const kept = await exportWithDelivery(conn.id, undefined);
+      expect(await store.deleteExport(other.id, gone.item.uuid)).toBe(false);
+      expect(await store.deleteExport(conn.id, gone.item.uuid)).toBe(true);
+      expect(await store.deleteExport(conn.id, gone.item.uuid)).toBe(false);
+      expect(await rawExport(conn.id, gone.item.uuid)).toBeUndefined();
+      expect(await store.deliveryById(gone.delivery.id)).toBeUndefined();
+      expect(await rawExport(conn.id, kept.item.uuid)).toBeDefined();
+      expect(await store.deliveryById(kept.delivery.id)).toBeDefined();
+    });
+
+    it('erases a connection with its subscriptions, exports and deliveries, leaving others alone', async () => {
+      const conn = await connection();
+      const other = await connection();
+      await subscription(conn.id);
+      await subscription(other.id);
+      await exportWithDelivery(conn.id, delivered);
+      await exportWithDelivery(conn.id, undefined);
+      const survivor = await exportWithDelivery(other.id, undefined);
+      expect(await store.deleteConnection(conn.id)).toBe(true);
+      for (const table of ['connections', 'subscriptions', 'exports', 'deliveries']) {
+        const column = table === 'connections' ? 'id' : 'connection_id';
+        expect(
+          await database.query(`SELECT 1 FROM ${table} WHERE ${column} = '${conn.id}'`),
+        ).toEqual([]);
+      }
+      expect(await store.connectionById(conn.id)).toBeUndefined();
+      expect(await store.deliveryById(survivor.delivery.id)).toBeDefined();
+      expect(await store.deleteConnection(conn.id)).toBe(false);
+    });
+
+    it('keeps secrets, headers and bodies encrypted at rest', async () => {
+      const conn = await store.insertConnection({
+        id: unique('con'),
+        apiKeyHash: unique('hash'),
+        secret: 'connection-secret-4b1d',
+        now: T0,
+      });
+      await store.upsertSubscription({
+        id: unique('sub'),
+        connectionId: conn.id,
+        targetUrl: `https://hooks.zapier.com/${unique('hook')}`,
+        secret: 'subscription-secret-77e2',
+        now: T0,
+      });
+      await store.rotateSecret({
+        id: conn.id,
+        newSecret: 'rotated-secret-9c3a',
+        now: T0,
+        graceMs: DAY,
+      });
+      const { item } = await exportWithDelivery(conn.id, undefined, {
+        headers: {
+          'x-jazzhr-event': 'CANDIDATE-EXPORT',
+          'x-jazzhr-uuid': unique('uuid'),
+          link: 'https://app.jazz.co/app/v2/candidate/secret-link-5e5e',
+        },
+      });
+      // Read back in the clear through the store...
+      expect((await store.recentExports(conn.id, 10))[0]).toMatchObject({
+        headers: item.headers,
+        body: new Uint8Array(item.body),
+      });
+      const claimed = (await claimAll(LONG_AGO + 1)).find((each) => each.connectionId === conn.id);
+      expect(claimed).toMatchObject({ secret: 'subscription-secret-77e2', headers: item.headers });
+      expect(Buffer.from(claimed!.body).toString()).toContain(CANDIDATE);
+      // ...but nowhere in the database's own columns.
+      const raw = [
+        ...(await database.query(
+          `SELECT secret, replaced_secrets FROM connections WHERE id = '${conn.id}'`,
+        )),
+        ...(await database.query(
+          `SELECT secret FROM subscriptions WHERE connection_id = '${conn.id}'`,
+        )),
+        ...(await database.query(
+          `SELECT headers, body FROM exports WHERE connection_id = '${conn.id}'`,
+        )),
+      ].flatMap((row) => Object.values(row).map((value) => Buffer.from(value as Uint8Array)));
+      expect(raw).toHaveLength(5);
+      const secrets = ['connection-secret-4b1d', 'rotated-secret-9c3a', 'subscription-secret-77e2'];
+      for (const text of [...secrets, CANDIDATE, 'secret-link-5e5e']) {
+        expect(raw.filter((value) => value.includes(text))).toEqual([]);
+        for (const file of database.files?.() ?? []) expect(file.includes(text)).toBe(false);
+      }
+    });
+
+    if (kind === 'sqlite') {
+      it('leaves no trace of an erased export in the SQLite file or its WAL (secure_delete)', async () => {
+        const conn = await connection();
+        await subscription(conn.id);
+        const targets = [
+          await exportWithDelivery(conn.id, delivered),
+          await exportWithDelivery(conn.id, delivered),
+          await exportWithDelivery(conn.id, undefined),
+        ];
+        // The sealed bytes themselves: readable by anyone who also has the key.
+        const sealed = await Promise.all(
+          targets.map(async ({ item }) => (await rawExport(conn.id, item.uuid))!.body),
+        );
+        const traces = sealed.map((body) => Buffer.from(body).subarray(20, 52));
+        const found = () =>
+          traces.map((trace) => database.files!().some((file) => file.includes(trace)));
+        expect(found()).toEqual([true, true, true]);
+
+        await store.eraseExpiredExports({ now: T0, receivedBefore: LONG_AGO + 1, limit: 100 });
+        expect(found()).toEqual([false, false, true]);
+        await store.deleteExport(conn.id, targets[2]!.item.uuid);
+        expect(found()).toEqual([false, false, false]);
+      });
+    }
+
+    it('stops with a clear message when opened with another key, reads under the previous key, and reencrypts', async () => {
+      const own = await createDatabase();
+      try {
+        const first = await own.openStore();
+        const conn = await first.insertConnection({
+          id: unique('con'),
+          apiKeyHash: unique('hash'),
+          secret: 'before-rotation',
+          now: T0,
+        });
+        await first.upsertSubscription({
+          id: unique('sub'),
+          connectionId: conn.id,
+          targetUrl: 'https://hooks.zapier.com/k',
+          secret: 'sub-before',
+          now: T0,
+        });
+        await first.ingestExport(newExport(conn.id, { uuid: 'kept-across-keys' }));
+        await first.close();
+
+        const newKey = generateEncryptionKey();
+        await expect(own.openStore(new Sealer(newKey))).rejects.toThrow(
+          /was encrypted with a different key than RELAY_ENCRYPTION_KEY/,
+        );
+        const rotating = await own.openStore(new Sealer(newKey, [own.key]));
+        expect((await rotating.connectionById(conn.id))?.secret).toBe('before-rotation');
+        expect(await rotating.reencrypt()).toEqual({
+          connections: 1,
+          subscriptions: 1,
+          exports: 1,
+        });
+        expect(await rotating.reencrypt()).toEqual({
+          connections: 0,
+          subscriptions: 0,
+          exports: 0,
+        });
+        await rotating.close();
+
+        const after = await own.openStore(new Sealer(newKey));
+        expect((await after.connectionById(conn.id))?.secret).toBe('before-rotation');
+        expect((await after.recentExports(conn.id, 1))[0]?.uuid).toBe('kept-across-keys');
+        await expect(own.openStore()).rejects.toThrow(/different key/);
+      } finally {
+        await own.drop();
+      }
     });
   });
 });

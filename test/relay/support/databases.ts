@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 import { Client } from 'pg';
 
+import { Sealer, generateEncryptionKey } from '../../../src/relay/encryption';
 import { PostgresStore } from '../../../src/relay/store/postgres';
 import { SqliteStore } from '../../../src/relay/store/sqlite';
 import type { Store } from '../../../src/relay/store/types';
@@ -15,7 +16,11 @@ export interface TestDatabase {
   kind: 'sqlite' | 'postgres';
   /** The DATABASE_URL a relay process would be given. */
   url: string;
-  openStore(): Promise<Store>;
+  /** The key every store opened here seals with, unless openStore is given another sealer. */
+  key: Buffer;
+  openStore(sealer?: Sealer): Promise<Store>;
+  /** SQLite only: the database file and its WAL, as they are on disk now. */
+  files?(): Buffer[];
   /** Runs a query directly against the database. */
   query(sql: string): Promise<Record<string, unknown>[]>;
   /** Empties every table, so each test starts from nothing. */
@@ -26,21 +31,32 @@ export interface TestDatabase {
 /** Children first, so deleting in this order never breaks a foreign key. */
 const TABLES = ['deliveries', 'exports', 'subscriptions', 'connections'];
 
+function readIfThere(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
 export const postgresAvailable = Boolean(process.env.TEST_DATABASE_URL);
 
 export async function createSqliteDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'relay-sqlite-'));
   const path = join(dir, 'relay.sqlite');
   const stores: Store[] = [];
+  const key = generateEncryptionKey();
   return {
     kind: 'sqlite',
     url: `sqlite:${path}`,
-    async openStore() {
-      const store = new SqliteStore(path);
-      await store.migrate();
+    key,
+    async openStore(sealer = new Sealer(key)) {
+      const store = new SqliteStore(path, { sealer });
       stores.push(store);
+      await store.migrate();
       return store;
     },
+    files: () => [readIfThere(path), readIfThere(`${path}-wal`)],
     async query(sql) {
       const db = new DatabaseSync(path);
       try {
@@ -82,13 +98,15 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const stores: Store[] = [];
+  const key = generateEncryptionKey();
   const database: TestDatabase = {
     kind: 'postgres',
     url: url.toString(),
-    async openStore() {
-      const store = new PostgresStore(url.toString(), { maxConnections: 4 });
-      await store.migrate();
+    key,
+    async openStore(sealer = new Sealer(key)) {
+      const store = new PostgresStore(url.toString(), { sealer, maxConnections: 4 });
       stores.push(store);
+      await store.migrate();
       return store;
     },
     async query(sql) {
