@@ -79,13 +79,7 @@ export async function startRelay(
     logger,
     retentionMs: config.retentionDays * DAY_MS,
   });
-  const policy: DeliveryPolicy = {
-    ...DEFAULT_DELIVERY_POLICY,
-    timeoutMs: config.deliveryTimeoutMs,
-    baseDelayMs: config.retryBaseDelayMs,
-    pollIntervalMs: config.pollIntervalMs,
-    ...options.policy,
-  };
+  const policy = deliveryPolicy(config, options);
   const random = options.random ?? Math.random;
   const send = options.send ?? sendOverHttp;
   const metrics = new RelayMetrics(store, () => clock.now());
@@ -117,21 +111,7 @@ export async function startRelay(
         store,
         clock,
         logger,
-        auth: new Authenticator({
-          store,
-          clock,
-          logger,
-          checkApiKey:
-            options.checkApiKey ??
-            ((apiKey) => checkApiKey(apiKey, { baseUrl: config.jazzhrApiUrl })),
-          accessToken: config.accessToken,
-          guard: new KeyCheckGuard(clock),
-          keyRecheckMs: config.keyRecheckSeconds * 1000,
-          onConnectionRevoked: (connection) => {
-            alerts?.connectionRevoked(connection.id, REVOKED_REASON);
-            options.onConnectionRevoked?.(connection);
-          },
-        }),
+        auth: authenticator(config, options, { store, clock, logger }, alerts),
         config: {
           publicUrl: () => publicUrl,
           allowedTargetHosts: config.allowedTargetHosts,
@@ -234,6 +214,38 @@ async function atStartup<T>(step: StartupError['step'], work: Promise<T>): Promi
   } catch (error) {
     throw new StartupError(step, error);
   }
+}
+
+/** The config's delivery settings, under the test's overrides. */
+function deliveryPolicy(config: RelayConfig, options: RelayOptions): DeliveryPolicy {
+  return {
+    ...DEFAULT_DELIVERY_POLICY,
+    timeoutMs: config.deliveryTimeoutMs,
+    baseDelayMs: config.retryBaseDelayMs,
+    pollIntervalMs: config.pollIntervalMs,
+    ...options.policy,
+  };
+}
+
+/** Who calls the /v1 API, with the key checks and rechecks the config asks for. */
+function authenticator(
+  config: RelayConfig,
+  options: RelayOptions,
+  deps: Pick<AuthenticatorDeps, 'store' | 'clock' | 'logger'>,
+  alerts: OperatorAlerts | undefined,
+): Authenticator {
+  return new Authenticator({
+    ...deps,
+    checkApiKey:
+      options.checkApiKey ?? ((apiKey) => checkApiKey(apiKey, { baseUrl: config.jazzhrApiUrl })),
+    accessToken: config.accessToken,
+    guard: new KeyCheckGuard(deps.clock),
+    keyRecheckMs: config.keyRecheckSeconds * 1000,
+    onConnectionRevoked: (connection) => {
+      alerts?.connectionRevoked(connection.id, REVOKED_REASON);
+      options.onConnectionRevoked?.(connection);
+    },
+  });
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {

@@ -1,6 +1,6 @@
 import { Pool, type PoolClient, types } from 'pg';
 
-import { makeKeyCheck, verifyKeyCheck, type SealedField, type Sealer } from '../encryption';
+import { makeKeyCheck, verifyKeyCheck, type Sealer } from '../encryption';
 import type { DeliveryStatus } from '../protocol';
 import {
   CLAIMED_DELIVERY_COLUMNS,
@@ -21,7 +21,7 @@ import {
   pendingMigrations,
   writeProbeSql,
 } from './schema';
-import { SealedRecords } from './sealed-records';
+import { SEALED_TABLES, SealedRecords } from './sealed-records';
 import {
   DEFAULT_CHANNEL,
   SubscriptionLimitError,
@@ -503,20 +503,11 @@ export class PostgresStore implements Store {
   }
 
   async reencrypt(): Promise<ReencryptResult> {
-    const result: ReencryptResult = {
-      connections: await this.reseal('connections', 'id', '', [
-        ['secret', 'connection.secret'],
-        ['replaced_secrets', 'connection.retired_secrets'],
-      ]),
-      subscriptions: await this.reseal('subscriptions', 'id', '', [
-        ['secret', 'subscription.secret'],
-      ]),
-      exports: await this.reseal('exports', 'id', 0, [
-        ['headers', 'export.headers'],
-        ['body', 'export.body'],
-      ]),
-    };
-    await this.reseal('relay_settings', 'name', '', [['value', 'key_check']]);
+    const result: ReencryptResult = { connections: 0, subscriptions: 0, exports: 0 };
+    for (const sealed of SEALED_TABLES) {
+      const rewritten = await this.reseal(sealed);
+      if (sealed.table !== 'relay_settings') result[sealed.table] = rewritten;
+    }
     return result;
   }
 
@@ -525,14 +516,7 @@ export class PostgresStore implements Store {
    * and counts the rows it changed. A value changed meanwhile (a rotation) is left as the
    * other writer made it.
    */
-  private async reseal(
-    table: string,
-    key: string,
-    /** Below every key of the table: '' for text keys, 0 for row numbers. */
-    start: string | number,
-    columns: ReadonlyArray<readonly [string, SealedField]>,
-  ): Promise<number> {
-    const { sealer } = this.sealed;
+  private async reseal({ table, key, start, columns }: (typeof SEALED_TABLES)[number]) {
     const names = columns.map(([column]) => column).join(', ');
     let rewritten = 0;
     let after = start;
@@ -546,10 +530,11 @@ export class PostgresStore implements Store {
         let changed = false;
         for (const [column, field] of columns) {
           const value = row[column] as Buffer | null;
-          if (value === null || value.length === 0 || sealer.isUnderCurrentKey(value)) continue;
+          const resealed = this.sealed.resealed(field, value);
+          if (!resealed) continue;
           const { rowCount } = await this.pool.query(
             `UPDATE ${table} SET ${column} = $1 WHERE ${key} = $2 AND ${column} = $3`,
-            [sealer.seal(field, sealer.open(field, value)), row.key, value],
+            [resealed, row.key, value],
           );
           changed ||= Boolean(rowCount);
         }

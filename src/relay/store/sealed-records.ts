@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-import type { Sealer } from '../encryption';
+import type { SealedField, Sealer } from '../encryption';
 import type { ExportHeaders } from '../protocol';
 import {
   claimedDeliveryRow,
@@ -26,8 +26,44 @@ const replacedSecretsJson = z
   .transform((text) => JSON.parse(text) as unknown)
   .pipe(z.array(replacedSecret));
 
+/** Every sealed column, by table: what `reencrypt` walks. `start` is below every key of the table. */
+export const SEALED_TABLES: ReadonlyArray<{
+  table: 'connections' | 'subscriptions' | 'exports' | 'relay_settings';
+  key: string;
+  start: string | number;
+  columns: ReadonlyArray<readonly [column: string, field: SealedField]>;
+}> = [
+  {
+    table: 'connections',
+    key: 'id',
+    start: '',
+    columns: [
+      ['secret', 'connection.secret'],
+      ['replaced_secrets', 'connection.retired_secrets'],
+    ],
+  },
+  { table: 'subscriptions', key: 'id', start: '', columns: [['secret', 'subscription.secret']] },
+  {
+    table: 'exports',
+    key: 'id',
+    start: 0,
+    columns: [
+      ['headers', 'export.headers'],
+      ['body', 'export.body'],
+    ],
+  },
+  { table: 'relay_settings', key: 'name', start: '', columns: [['value', 'key_check']] },
+];
+
 export class SealedRecords {
   constructor(readonly sealer: Sealer) {}
+
+  /** The value sealed again under the current key; undefined when it already is (or was erased). */
+  resealed(field: SealedField, value: Uint8Array | null): Buffer | undefined {
+    if (value === null || value.length === 0 || this.sealer.isUnderCurrentKey(value))
+      return undefined;
+    return this.sealer.seal(field, this.sealer.open(field, value));
+  }
 
   connectionSecret(secret: string): Buffer {
     return this.sealer.seal('connection.secret', secret);

@@ -6,7 +6,7 @@ import {
   type StatementSync,
 } from 'node:sqlite';
 
-import { makeKeyCheck, verifyKeyCheck, type SealedField, type Sealer } from '../encryption';
+import { makeKeyCheck, verifyKeyCheck, type Sealer } from '../encryption';
 import { newId } from '../ids';
 import { ensurePrivateDirectory, ensurePrivateFile, narrowExistingFiles } from '../private-files';
 import type { DeliveryStatus } from '../protocol';
@@ -30,7 +30,7 @@ import {
   pendingMigrations,
   writeProbeSql,
 } from './schema';
-import { SealedRecords } from './sealed-records';
+import { SEALED_TABLES, SealedRecords } from './sealed-records';
 import {
   DEFAULT_CHANNEL,
   SubscriptionLimitError,
@@ -557,20 +557,11 @@ export class SqliteStore implements Store {
   }
 
   async reencrypt(): Promise<ReencryptResult> {
-    const result: ReencryptResult = {
-      connections: await this.reseal('connections', 'id', '', [
-        ['secret', 'connection.secret'],
-        ['replaced_secrets', 'connection.retired_secrets'],
-      ]),
-      subscriptions: await this.reseal('subscriptions', 'id', '', [
-        ['secret', 'subscription.secret'],
-      ]),
-      exports: await this.reseal('exports', 'id', 0, [
-        ['headers', 'export.headers'],
-        ['body', 'export.body'],
-      ]),
-    };
-    await this.reseal('relay_settings', 'name', '', [['value', 'key_check']]);
+    const result: ReencryptResult = { connections: 0, subscriptions: 0, exports: 0 };
+    for (const sealed of SEALED_TABLES) {
+      const rewritten = await this.reseal(sealed);
+      if (sealed.table !== 'relay_settings') result[sealed.table] = rewritten;
+    }
     this.scrubWal();
     return result;
   }
@@ -580,20 +571,13 @@ export class SqliteStore implements Store {
    * and counts the rows it changed. A value changed meanwhile (a rotation) is left as the
    * other writer made it.
    */
-  private async reseal(
-    table: string,
-    key: string,
-    /** Below every key of the table: '' for text keys, 0 for row numbers. */
-    start: SQLInputValue,
-    columns: ReadonlyArray<readonly [string, SealedField]>,
-  ): Promise<number> {
-    const { sealer } = this.sealed;
+  private async reseal({ table, key, start, columns }: (typeof SEALED_TABLES)[number]) {
     const names = columns.map(([column]) => column).join(', ');
     const batch = this.db.prepare(
       `SELECT ${key} AS key, ${names} FROM ${table} WHERE ${key} > ? ORDER BY ${key} LIMIT ?`,
     );
     let rewritten = 0;
-    let after = start;
+    let after: SQLInputValue = start;
     for (;;) {
       const rows: Array<Record<string, SQLOutputValue>> = batch.all(after, REENCRYPT_BATCH);
       if (rows.length === 0) return rewritten;
@@ -602,16 +586,12 @@ export class SqliteStore implements Store {
           let changed = false;
           for (const [column, field] of columns) {
             const value = row[column] as Uint8Array | null;
-            if (value === null || value.length === 0 || sealer.isUnderCurrentKey(value)) continue;
+            const resealed = this.sealed.resealed(field, value);
+            if (!resealed) continue;
             const update = this.db.prepare(
               `UPDATE ${table} SET ${column} = ? WHERE ${key} = ? AND ${column} = ?`,
             );
-            const result = update.run(
-              sealer.seal(field, sealer.open(field, value)),
-              row.key!,
-              value,
-            );
-            changed ||= Number(result.changes) > 0;
+            if (Number(update.run(resealed, row.key!, value).changes) > 0) changed = true;
           }
           if (changed) rewritten += 1;
         }

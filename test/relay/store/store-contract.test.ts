@@ -1,7 +1,16 @@
 /**
  * One suite, run against both stores, so SQLite and PostgreSQL stay equivalent.
  */
+import { DatabaseSync } from 'node:sqlite';
+
 import { Sealer, generateEncryptionKey } from '../../../src/relay/encryption';
+import {
+  POSTGRES_DIALECT,
+  SEALING_MIGRATION,
+  SQLITE_DIALECT,
+  migrationsTable,
+  pendingMigrations,
+} from '../../../src/relay/store/schema';
 import {
   SubscriptionLimitError,
   type AttemptOutcome,
@@ -1031,6 +1040,63 @@ describe.each(databaseKinds)('%s store', (kind, createDatabase) => {
         expect(found()).toEqual([false, false, false]);
       });
     }
+
+    it('seals what an earlier version stored in the clear when it upgrades, keeping a live previous secret', async () => {
+      const own = await createDatabase();
+      try {
+        const exec = async (sql: string) => {
+          if (kind === 'postgres') return void (await own.query(sql));
+          const db = new DatabaseSync(own.url.slice('sqlite:'.length));
+          db.exec(sql);
+          db.close();
+        };
+        const dialect = kind === 'sqlite' ? SQLITE_DIALECT : POSTGRES_DIALECT;
+        await exec(migrationsTable(dialect));
+        for (const { version, sql } of pendingMigrations(0, dialect).filter(
+          (migration) => migration.version < SEALING_MIGRATION,
+        )) {
+          if (sql !== '') await exec(sql);
+          await exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (${version}, 0)`);
+        }
+        const body = `{"candidate": {"person": {"name": "${CANDIDATE}"}}}`;
+        const bytes =
+          kind === 'sqlite'
+            ? `X'${Buffer.from(body).toString('hex')}'`
+            : `'\\x${Buffer.from(body).toString('hex')}'`;
+        const now = Date.now();
+        await exec(`INSERT INTO connections (id, api_key_hash, secret, previous_secret, previous_secret_expires_at, created_at, updated_at)
+          VALUES ('con_old', 'old-hash', 'old-current', 'old-previous', ${now + DAY}, ${now - 1000}, ${now - 1000})`);
+        await exec(`INSERT INTO subscriptions (id, connection_id, target_url, secret, active, created_at, updated_at)
+          VALUES ('sub_old', 'con_old', 'https://hooks.zapier.com/old', 'old-sub-secret', ${kind === 'sqlite' ? 1 : 'TRUE'}, 0, 0)`);
+        await exec(`INSERT INTO exports (connection_id, uuid, event, headers, body, received_at)
+          VALUES ('con_old', 'old-export', 'CANDIDATE-EXPORT', '{"x-jazzhr-event":"CANDIDATE-EXPORT","x-jazzhr-uuid":"old-export"}', ${bytes}, 0)`);
+
+        const upgraded = await own.openStore();
+        expect(await upgraded.connectionById('con_old')).toMatchObject({
+          secret: 'old-current',
+          replacedSecrets: [
+            { secret: 'old-previous', replacedAt: now - 1000, validUntil: now + DAY },
+          ],
+          keyConfirmedAt: now - 1000,
+          revokedAt: null,
+        });
+        expect((await upgraded.subscriptionById('sub_old'))?.secret).toBe('old-sub-secret');
+        const [kept] = await upgraded.recentExports('con_old', 1);
+        expect(Buffer.from(kept!.body).toString()).toBe(body);
+        const raw = await own.query(`SELECT body FROM exports`);
+        expect(Buffer.from(raw[0]!.body as Uint8Array).includes(Buffer.from(CANDIDATE))).toBe(
+          false,
+        );
+        const columns = await own.query(
+          kind === 'sqlite'
+            ? `SELECT name FROM pragma_table_info('connections')`
+            : `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'connections'`,
+        );
+        expect(columns.map((row) => row.name)).not.toContain('previous_secret');
+      } finally {
+        await own.drop();
+      }
+    });
 
     it('stops with a clear message when opened with another key, reads under the previous key, and reencrypts', async () => {
       const own = await createDatabase();
