@@ -12,6 +12,8 @@ import { EXPORT_BODY, jazzhrHeaders } from './support/relay';
 import { RecordingServer, startFakeJazzHR } from './support/servers';
 
 const METRICS_TOKEN = 'metrics-token-for-prometheus';
+/** PostgreSQL needs the key; every process sharing the database gets the same one. */
+const ENCRYPTION_KEY = Buffer.alloc(32, 5).toString('base64');
 
 /** The value of one sample line, e.g. `relay_exports_received_total{outcome="stored"}`. */
 function sample(text: string, series: string): number | undefined {
@@ -139,8 +141,14 @@ describe('relay metrics', () => {
 
     it('each counts its own exports, and both report the shared backlog', async () => {
       target.respond = () => 503;
-      const first = await start({ DATABASE_URL: database.url });
-      const second = await start({ DATABASE_URL: database.url });
+      const first = await start({
+        DATABASE_URL: database.url,
+        RELAY_ENCRYPTION_KEY: ENCRYPTION_KEY,
+      });
+      const second = await start({
+        DATABASE_URL: database.url,
+        RELAY_ENCRYPTION_KEY: ENCRYPTION_KEY,
+      });
       const connection = await subscribe(first.url);
       const headers = jazzhrHeaders(EXPORT_BODY, connection.secret, 'uuid-metrics-pg');
       expect((await ingest(first.url, connection.id, headers)).status).toBe(200);
