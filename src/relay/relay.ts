@@ -73,12 +73,8 @@ export async function startRelay(
       (async () => openStore(config.database, openSealer(config, logger)))(),
     ));
   const ownsStore = options.store === undefined;
-  const retention = new RetentionSweeper({
-    store,
-    clock,
-    logger,
-    retentionMs: config.retentionDays * DAY_MS,
-  });
+  const base = { store, clock, logger };
+  const retention = new RetentionSweeper({ ...base, retentionMs: config.retentionDays * DAY_MS });
   const policy = deliveryPolicy(config, options);
   const random = options.random ?? Math.random;
   const send = options.send ?? sendOverHttp;
@@ -111,7 +107,7 @@ export async function startRelay(
         store,
         clock,
         logger,
-        auth: authenticator(config, options, { store, clock, logger }, alerts),
+        auth: authenticator(config, options, base, alerts),
         config: {
           publicUrl: () => publicUrl,
           allowedTargetHosts: config.allowedTargetHosts,
@@ -160,21 +156,26 @@ export async function startRelay(
     worker,
     retention,
     close() {
-      closing ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-        force.unref();
-        await closed;
-        clearTimeout(force);
+      closing ??= shutDown(server, async () => {
         await Promise.all([worker.stop(), retention.stop()]);
         alerts?.stop();
         if (ownsStore) await store.close();
         logger.info('relay stopped');
-      })();
+      });
       return closing;
     },
   };
+}
+
+/** Stops taking requests, lets those in flight finish (cut after a grace period), then runs `after`. */
+async function shutDown(server: Server, after: () => Promise<void>): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  force.unref();
+  await closed;
+  clearTimeout(force);
+  await after();
 }
 
 /** The operator's alerts, when RELAY_OPERATOR_WEBHOOK_URL is set. */
