@@ -422,7 +422,8 @@ export class PostgresStore implements Store {
     const { rowCount } = await this.pool.query(
       `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, give_up_after = $2, updated_at = $1
        WHERE status = 'failed' AND created_at BETWEEN $3 AND $4 AND ($5::text IS NULL OR connection_id = $5)
-         AND subscription_id IN (SELECT id FROM subscriptions WHERE active)`,
+         AND subscription_id IN (SELECT id FROM subscriptions WHERE active)
+         AND export_id IN (SELECT id FROM exports WHERE erased_at IS NULL)`,
       [input.now, input.giveUpAfter, input.since, input.until, input.connectionId ?? null],
     );
     return rowCount ?? 0;

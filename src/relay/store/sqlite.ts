@@ -472,7 +472,8 @@ export class SqliteStore implements Store {
     const changed = this.statement(
       `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, give_up_after = ?, updated_at = ?
        WHERE status = 'failed' AND created_at BETWEEN ? AND ? AND (? IS NULL OR connection_id = ?)
-         AND subscription_id IN (SELECT id FROM subscriptions WHERE active = 1)`,
+         AND subscription_id IN (SELECT id FROM subscriptions WHERE active = 1)
+         AND export_id IN (SELECT id FROM exports WHERE erased_at IS NULL)`,
     ).run(
       input.now,
       input.giveUpAfter,

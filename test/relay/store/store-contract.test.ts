@@ -926,6 +926,21 @@ describe.each(databaseKinds)('%s store', (kind, createDatabase) => {
       expect(await store.eraseExpiredExports({ now, receivedBefore, limit: 100 })).toBe(0);
     });
 
+    it('never brings an erased export back through recovery', async () => {
+      const conn = await connection();
+      await subscription(conn.id);
+      const failed: AttemptOutcome = { kind: 'failed', statusCode: 500, error: 'HTTP 500' };
+      const { delivery } = await exportWithDelivery(conn.id, failed);
+      expect(
+        await store.eraseExpiredExports({ now: T0, receivedBefore: LONG_AGO + 1, limit: 1000 }),
+      ).toBeGreaterThanOrEqual(1);
+      const range = { since: LONG_AGO - 1, until: LONG_AGO + 1, connectionId: conn.id };
+      expect(
+        await store.requeueFailedDeliveries({ ...range, now: T0, giveUpAfter: T0 + DAY }),
+      ).toBe(0);
+      expect((await store.deliveryById(delivery.id))?.status).toBe('failed');
+    });
+
     it('erases one export with its deliveries, and only the one named for that connection', async () => {
       const conn = await connection();
       const other = await connection();
