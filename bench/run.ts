@@ -8,13 +8,14 @@ import { cpus } from 'node:os';
 import { coldStart } from './figures/cold-start';
 import { lookupCost } from './figures/lookup-cost';
 import { pollCost } from './figures/poll-cost';
+import { relayMemory } from './figures/relay-memory';
 import { relayThroughput } from './figures/relay-throughput';
 import { webhookOverhead } from './figures/webhook-overhead';
 import { fromRoot } from './lib/paths';
 import { markdownTable, notMeasured, writeResults, type Row } from './lib/results';
 
 /**
- * `npm run bench [-- --quick] [-- --only=poll,lookup,webhook,cold,relay]`
+ * `npm run bench [-- --quick] [-- --only=poll,lookup,webhook,cold,relay,relay-memory]`
  * Prints a Markdown table of every figure next to its baseline from this same run, and writes
  * them to bench/results.json (a full run of everything) or .tmp/bench-results.json (otherwise).
  * Figures are reported, never asserted: the bench does not fail on a number.
@@ -26,6 +27,7 @@ const FIGURES = {
   webhook: { title: 'webhook overhead', run: (quick: boolean) => webhookOverhead({ quick }) },
   cold: { title: 'cold start', run: (quick: boolean) => coldStart({ quick }) },
   relay: { title: 'relay throughput', run: (quick: boolean) => relayThroughput({ quick }) },
+  'relay-memory': { title: 'relay memory under held uploads', run: () => relayMemory() },
 } as const;
 type FigureKey = keyof typeof FIGURES;
 
