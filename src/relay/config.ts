@@ -27,6 +27,11 @@ const integer = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
+const hours = z.coerce
+  .number({ error: 'must be a number of hours' })
+  .positive('must be more than 0 hours')
+  .max(24 * 366, 'must be at most 8784 hours (a year)');
+
 const httpUrl = z
   .string()
   .refine(isHttpUrl, 'must be an http:// or https:// URL')
@@ -187,8 +192,22 @@ export const RELAY_VARIABLES = {
     name: 'RELAY_RETRY_BASE_DELAY_MS',
     default: '10000',
     meaning:
-      'First retry after ½–1× this (at most 30000), doubling up to 1 h; retries go on for 24 h, then the delivery is marked failed.',
+      'First retry after ½–1× this (at most 30000), doubling up to 1 h; retries go on for RELAY_RETRY_WINDOW_HOURS, then the delivery is marked failed.',
     parse: integer(10, 30_000),
+  },
+  retryWindowHours: {
+    name: 'RELAY_RETRY_WINDOW_HOURS',
+    default: '72',
+    meaning:
+      'How long after an export arrives failed deliveries are still retried (fractions allowed), so a weekend outage at Zapier loses nothing. Time a target spends throttling (429) is added to it.',
+    parse: hours,
+  },
+  maxDeliveriesPerSecond: {
+    name: 'RELAY_MAX_DELIVERIES_PER_SECOND',
+    default: '10',
+    meaning:
+      'Delivery attempts started per subscription in any one second, across every relay process (Zapier throttles a hook near 30 a second).',
+    parse: integer(1, 1000),
   },
   pollIntervalMs: {
     name: 'RELAY_POLL_INTERVAL_MS',

@@ -16,8 +16,10 @@ export interface DeliveryPolicy {
   maxDelayMs: number;
   /** Failed attempts are retried at least this long after the export arrived, then the delivery fails. */
   retryWindowMs: number;
-  /** Deliveries in flight at once, per process. */
+  /** Deliveries in flight at once, per process; no connection gets more than a quarter while another waits. */
   concurrency: number;
+  /** Attempts started per subscription in any one second, across every process. */
+  maxPerSubscriptionPerSecond: number;
   /** How often to look for due work when nothing nudged (retries, and work another process stored). */
   pollIntervalMs: number;
 }
@@ -26,8 +28,9 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   timeoutMs: 10_000,
   baseDelayMs: 10_000,
   maxDelayMs: 60 * 60_000,
-  retryWindowMs: 24 * 60 * 60_000,
+  retryWindowMs: 72 * 60 * 60_000,
   concurrency: 16,
+  maxPerSubscriptionPerSecond: 10,
   pollIntervalMs: 1_000,
 };
 
@@ -41,8 +44,18 @@ export interface OutgoingDelivery {
   timeoutMs: number;
 }
 
-/** Posts one delivery and resolves with the target's status; rejects on timeouts and network errors. */
-export type SendDelivery = (delivery: OutgoingDelivery) => Promise<{ status: number }>;
+/** The part of a target's answer that decides what happens next. */
+export interface TargetAnswer {
+  status: number;
+  /** The Retry-After header as sent, when there was one. */
+  retryAfter?: string;
+}
+
+/** Posts one delivery and resolves with the target's answer; rejects on timeouts and network errors. */
+export type SendDelivery = (delivery: OutgoingDelivery) => Promise<TargetAnswer>;
+
+/** The longest a target's Retry-After is obeyed: a longer one is read as this. */
+export const MAX_RETRY_AFTER_MS = 60 * 60_000;
 
 /** Connections to targets are kept open between deliveries: most go to one host (Zapier). */
 const agents = {
@@ -80,7 +93,12 @@ export const sendOverHttp: SendDelivery = ({ url, body, headers, timeoutMs }) =>
         // The status is all that counts; a connection lost mid-body changes nothing.
         response.on('error', () => {});
         response.resume();
-        resolve({ status: response.statusCode ?? 0 });
+        const retryAfter = response.headers['retry-after'];
+        resolve(
+          retryAfter === undefined
+            ? { status: response.statusCode ?? 0 }
+            : { status: response.statusCode ?? 0, retryAfter },
+        );
       },
     );
     const timer = setTimeout(() => {
@@ -104,6 +122,22 @@ export function retryDelayMs(
   const exponent = Math.min(Math.max(failedAttempts - 1, 0), 30);
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent);
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/**
+ * How long a Retry-After asks to wait, from `now`: delay-seconds or an HTTP date (RFC 9110),
+ * at most MAX_RETRY_AFTER_MS. Undefined when absent or unreadable; a date past is no wait.
+ */
+export function retryAfterMs(value: string | undefined, now: number): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  const waitMs = /^\d+$/.test(text)
+    ? Number(text) * 1000
+    : /^[a-z]{3}/i.test(text)
+      ? Date.parse(text) - now
+      : Number.NaN;
+  if (Number.isNaN(waitMs)) return undefined;
+  return Math.min(Math.max(waitMs, 0), MAX_RETRY_AFTER_MS);
 }
 
 /** The request a target receives: the stored body verbatim, signed under the subscription's secret. */
@@ -161,7 +195,7 @@ export interface DeliveryWorkerDeps {
 /** What came of trying to send one delivery, before it is judged. */
 export type SendResult =
   /** The target answered, with any status. */
-  | { kind: 'answered'; statusCode: number }
+  | { kind: 'answered'; statusCode: number; retryAfter?: string }
   /** No answer: a timeout or a network error, described without its text. */
   | { kind: 'unreachable'; reason: string }
   /** Not sent at all: the target's host is no longer allowed. */
@@ -172,8 +206,8 @@ type Prepared =
   { kind: 'ready'; request: OutgoingDelivery } | Extract<SendResult, { kind: 'refused' }>;
 
 /**
- * Judges what came of an attempt: 2xx delivered, 410 gone, a refusal failed at once, anything
- * else retried with backoff until the delivery's retry window has passed.
+ * Judges what came of an attempt: 2xx delivered, 410 gone, a refusal failed at once, 429
+ * throttled, anything else retried with backoff until the delivery's retry window has passed.
  */
 export function classifyAttempt(
   result: SendResult,
@@ -183,21 +217,45 @@ export function classifyAttempt(
   random: Random,
 ): AttemptOutcome {
   if (result.kind === 'refused') return { kind: 'failed', statusCode: null, error: result.reason };
+  if (result.kind === 'answered') {
+    const { statusCode } = result;
+    if (statusCode >= 200 && statusCode < 300) return { kind: 'delivered', statusCode };
+    if (statusCode === 410) {
+      return {
+        kind: 'gone',
+        statusCode,
+        error: 'target answered 410 Gone; subscription deactivated',
+      };
+    }
+    if (statusCode === 429) return throttled(result, delivery, now, policy, random);
+  }
   const statusCode = result.kind === 'answered' ? result.statusCode : null;
-  if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
-    return { kind: 'delivered', statusCode };
-  }
-  if (statusCode === 410) {
-    return {
-      kind: 'gone',
-      statusCode,
-      error: 'target answered 410 Gone; subscription deactivated',
-    };
-  }
   const error = result.kind === 'unreachable' ? result.reason : `target answered ${statusCode}`;
   if (now >= delivery.giveUpAfter) return { kind: 'failed', statusCode, error };
   const nextAttemptAt = now + retryDelayMs(delivery.attempts + 1, policy, random);
   return { kind: 'retry', statusCode, error, nextAttemptAt };
+}
+
+/**
+ * A 429 is the target pacing us, not failing: wait for its Retry-After or the backoff, whichever
+ * is later, and leave that wait out of the retry window, so throttling alone never fails a delivery.
+ */
+function throttled(
+  answer: Extract<SendResult, { kind: 'answered' }>,
+  delivery: Pick<ClaimedDelivery, 'attempts' | 'giveUpAfter'>,
+  now: number,
+  policy: DeliveryPolicy,
+  random: Random,
+): AttemptOutcome {
+  const backoffMs = retryDelayMs(delivery.attempts + 1, policy, random);
+  const waitMs = Math.max(retryAfterMs(answer.retryAfter, now) ?? 0, backoffMs);
+  return {
+    kind: 'throttled',
+    statusCode: 429,
+    error: `target answered 429 Too Many Requests; next attempt in ${Math.ceil(waitMs / 1000)} s`,
+    nextAttemptAt: now + waitMs,
+    giveUpAfter: Math.max(delivery.giveUpAfter, now) + waitMs,
+  };
 }
 
 /**
@@ -210,6 +268,8 @@ export class DeliveryWorker {
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Attempts in flight per connection, so the store can share the slots fairly. */
+  private readonly heldByConnection = new Map<string, number>();
   private wake: (() => void) | undefined;
   private nudged = false;
   private waitingForSlot = false;
@@ -280,7 +340,7 @@ export class DeliveryWorker {
       let claimedAll = false;
       try {
         const claimed = await this.claim(free);
-        for (const delivery of claimed) this.track(this.attempt(delivery));
+        for (const delivery of claimed) this.track(delivery);
         claimedAll = claimed.length === free;
       } catch (error) {
         this.deps.logger.error('claiming deliveries failed', errorFields(error));
@@ -291,7 +351,8 @@ export class DeliveryWorker {
     }
   }
 
-  private track(attempt: Promise<void>): void {
+  private track(delivery: ClaimedDelivery): void {
+    const attempt = this.attempt(delivery);
     this.inFlight.add(attempt);
     void attempt.finally(() => {
       this.inFlight.delete(attempt);
@@ -315,16 +376,35 @@ export class DeliveryWorker {
   }
 
   private claim(limit: number): Promise<ClaimedDelivery[]> {
-    const now = this.deps.clock.now();
-    return this.deps.store.claimDueDeliveries({
+    const { clock, policy, store } = this.deps;
+    const now = clock.now();
+    return store.claimDueDeliveries({
       now,
       limit,
       leaseToken: newLeaseToken(),
       leaseUntil: now + this.leaseMs,
+      maxPerSubscriptionPerSecond: policy.maxPerSubscriptionPerSecond,
+      slots: {
+        total: policy.concurrency,
+        heldByConnection: Object.fromEntries(this.heldByConnection),
+      },
     });
   }
 
+  /** Runs one attempt, holding its connection's share of the slots until it is recorded. */
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    const held = this.heldByConnection;
+    held.set(delivery.connectionId, (held.get(delivery.connectionId) ?? 0) + 1);
+    try {
+      await this.runStages(delivery);
+    } finally {
+      const left = held.get(delivery.connectionId)! - 1;
+      if (left === 0) held.delete(delivery.connectionId);
+      else held.set(delivery.connectionId, left);
+    }
+  }
+
+  private async runStages(delivery: ClaimedDelivery): Promise<void> {
     const started = performance.now();
     const prepared = this.prepare(delivery);
     const result = prepared.kind === 'ready' ? await this.send(prepared.request) : prepared;
@@ -346,7 +426,10 @@ export class DeliveryWorker {
 
   private async send(request: OutgoingDelivery): Promise<SendResult> {
     try {
-      return { kind: 'answered', statusCode: (await this.deps.send(request)).status };
+      const { status, retryAfter } = await this.deps.send(request);
+      return retryAfter === undefined
+        ? { kind: 'answered', statusCode: status }
+        : { kind: 'answered', statusCode: status, retryAfter };
     } catch (error) {
       return { kind: 'unreachable', reason: describeSendError(error, request.timeoutMs) };
     }
@@ -375,7 +458,9 @@ export class DeliveryWorker {
         status_code: outcome.statusCode,
         error: outcome.kind === 'delivered' ? null : outcome.error,
         next_attempt_at:
-          outcome.kind === 'retry' ? new Date(outcome.nextAttemptAt).toISOString() : null,
+          outcome.kind === 'retry' || outcome.kind === 'throttled'
+            ? new Date(outcome.nextAttemptAt).toISOString()
+            : null,
         duration_ms: Math.round(durationMs),
         recorded,
       });

@@ -20,6 +20,7 @@ export type DeliveryMetricOutcome = 'delivered' | 'retried' | 'throttled' | 'fai
 const METRIC_OUTCOME: Record<AttemptOutcome['kind'], DeliveryMetricOutcome> = {
   delivered: 'delivered',
   retry: 'retried',
+  throttled: 'throttled',
   failed: 'failed',
   gone: 'cancelled',
 };

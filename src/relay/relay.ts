@@ -224,6 +224,8 @@ function deliveryPolicy(config: RelayConfig, options: RelayOptions): DeliveryPol
     timeoutMs: config.deliveryTimeoutMs,
     baseDelayMs: config.retryBaseDelayMs,
     pollIntervalMs: config.pollIntervalMs,
+    retryWindowMs: Math.round(config.retryWindowHours * 60 * 60_000),
+    maxPerSubscriptionPerSecond: config.maxDeliveriesPerSecond,
     ...options.policy,
   };
 }

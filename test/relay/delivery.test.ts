@@ -4,9 +4,13 @@ import type { AddressInfo } from 'node:net';
 import {
   DEFAULT_DELIVERY_POLICY,
   DeliveryWorker,
+  MAX_RETRY_AFTER_MS,
   buildDelivery,
+  classifyAttempt,
   describeSendError,
+  retryAfterMs,
   retryDelayMs,
+  type RecordedAttempt,
   sendOverHttp,
   type DeliveryPolicy,
   type SendDelivery,
@@ -28,6 +32,77 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(3, policy, () => 0.5)).toBe(30_000);
     expect(retryDelayMs(50, policy, () => 1)).toBe(policy.maxDelayMs);
     expect(retryDelayMs(0, policy, () => 1)).toBe(10_000);
+  });
+});
+
+describe('retryAfterMs', () => {
+  const now = Date.parse('2026-12-02T03:00:00Z');
+
+  it('reads delay-seconds and HTTP dates, at most an hour, and nothing unreadable', () => {
+    expect(retryAfterMs('3', now)).toBe(3_000);
+    expect(retryAfterMs(' 0 ', now)).toBe(0);
+    expect(retryAfterMs('Wed, 02 Dec 2026 03:00:05 GMT', now)).toBe(5_000);
+    expect(retryAfterMs('Wed, 02 Dec 2026 02:59:00 GMT', now)).toBe(0);
+    expect(retryAfterMs('86400', now)).toBe(MAX_RETRY_AFTER_MS);
+    expect(retryAfterMs('Thu, 03 Dec 2026 03:00:00 GMT', now)).toBe(MAX_RETRY_AFTER_MS);
+    expect(retryAfterMs('-5', now)).toBeUndefined();
+    expect(retryAfterMs('soon', now)).toBeUndefined();
+    expect(retryAfterMs('', now)).toBeUndefined();
+    expect(retryAfterMs(undefined, now)).toBeUndefined();
+  });
+});
+
+describe('classifyAttempt', () => {
+  const now = 1_000_000;
+  const fresh = { attempts: 0, giveUpAfter: now + 60_000 };
+  const expired = { attempts: 9, giveUpAfter: now - 1 };
+  const answered = (statusCode: number, retryAfter?: string) =>
+    retryAfter === undefined
+      ? ({ kind: 'answered', statusCode } as const)
+      : ({ kind: 'answered', statusCode, retryAfter } as const);
+  const classify = (result: Parameters<typeof classifyAttempt>[0], delivery = fresh) =>
+    classifyAttempt(result, delivery, now, policy, () => 0.5);
+
+  it('turns each kind of result into its outcome, without reading error text', () => {
+    expect(classify(answered(204))).toEqual({ kind: 'delivered', statusCode: 204 });
+    expect(classify(answered(410))).toMatchObject({ kind: 'gone', statusCode: 410 });
+    expect(classify(answered(500))).toEqual({
+      kind: 'retry',
+      statusCode: 500,
+      error: 'target answered 500',
+      nextAttemptAt: now + 7_500,
+    });
+    expect(classify({ kind: 'unreachable', reason: 'could not reach the target' })).toEqual({
+      kind: 'retry',
+      statusCode: null,
+      error: 'could not reach the target',
+      nextAttemptAt: now + 7_500,
+    });
+    expect(classify(answered(500), expired)).toMatchObject({ kind: 'failed', statusCode: 500 });
+    expect(classify({ kind: 'refused', reason: 'not allowed' })).toEqual({
+      kind: 'failed',
+      statusCode: null,
+      error: 'not allowed',
+    });
+  });
+
+  it('waits after a 429 for Retry-After or the backoff, whichever is later, outside the retry window', () => {
+    expect(classify(answered(429, '30'))).toEqual({
+      kind: 'throttled',
+      statusCode: 429,
+      error: 'target answered 429 Too Many Requests; next attempt in 30 s',
+      nextAttemptAt: now + 30_000,
+      giveUpAfter: fresh.giveUpAfter + 30_000,
+    });
+    // The backoff (7.5 s here) is later than Retry-After: 3, and stands in for a missing one.
+    expect(classify(answered(429, '3'))).toMatchObject({ nextAttemptAt: now + 7_500 });
+    expect(classify(answered(429))).toMatchObject({ nextAttemptAt: now + 7_500 });
+    // Throttling past the window is still throttling, never a failure.
+    expect(classify(answered(429, '3'), expired)).toMatchObject({
+      kind: 'throttled',
+      nextAttemptAt: now + retryDelayMs(10, policy, () => 0.5),
+      giveUpAfter: now + retryDelayMs(10, policy, () => 0.5),
+    });
   });
 });
 
@@ -218,11 +293,11 @@ describe('DeliveryWorker', () => {
   });
   afterEach(() => database.drop());
 
-  async function queue(count = 1) {
+  async function queue(count = 1, connection = connectionId) {
     for (let index = 0; index < count; index += 1) {
       sequence += 1;
       await store.ingestExport({
-        connectionId,
+        connectionId: connection,
         uuid: `u-${sequence}`,
         event: 'CANDIDATE-EXPORT',
         headers: { 'x-jazzhr-event': 'CANDIDATE-EXPORT', 'x-jazzhr-uuid': `u-${sequence}` },
@@ -249,8 +324,26 @@ describe('DeliveryWorker', () => {
     });
   }
 
-  const statuses = async () =>
-    (await store.listDeliveries(connectionId, { limit: 100 })).map((d) => d.status).sort();
+  const statuses = async (connection = connectionId) =>
+    (await store.listDeliveries(connection, { limit: 100 })).map((d) => d.status).sort();
+
+  /** A second tenant, with one subscription of its own. */
+  async function otherTenant(targetUrl = 'http://127.0.0.1:10/other-hook') {
+    const other = await store.insertConnection({
+      id: 'con_v',
+      apiKeyHash: 'h2',
+      secret: 's2',
+      now: clock.now(),
+    });
+    await store.upsertSubscription({
+      id: 'sub_v',
+      connectionId: other.id,
+      targetUrl,
+      secret: 'sub-secret-2',
+      now: clock.now(),
+    });
+    return other.id;
+  }
 
   /** Polls until the condition holds or timeoutMs passes; the assertions after it say which. */
   async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 2_000) {
@@ -350,12 +443,77 @@ describe('DeliveryWorker', () => {
       },
       { policy: { ...policy, concurrency: 2 } },
     );
-    await queue(7);
+    const other = await otherTenant();
+    await queue(4);
+    await queue(3, other);
     running.start();
+    await until(
+      async () =>
+        [...(await statuses()), ...(await statuses(other))].every((s) => s === 'delivered'),
+      5_000,
+    );
+    await running.stop();
+    expect([...(await statuses()), ...(await statuses(other))]).toEqual(Array(7).fill('delivered'));
+    expect(most).toBe(2);
+  });
+
+  it('keeps a slot for another tenant while one tenant’s targets hang, and gives the hung tenant no more', async () => {
+    let releaseHung = () => {};
+    const hung = new Promise<void>((resolve) => (releaseHung = resolve));
+    let hanging = 0;
+    const delivered: string[] = [];
+    const running = worker(
+      async (delivery) => {
+        if (delivery.url.includes('/hook') && !delivery.url.includes('other')) {
+          hanging += 1;
+          await hung;
+        } else delivered.push(delivery.headers['X-JazzHR-UUID']!);
+        return { status: 200 };
+      },
+      { policy: { ...policy, concurrency: 8, maxPerSubscriptionPerSecond: 100 } },
+    );
+    const other = await otherTenant();
+    await queue(20);
+    running.start();
+    await until(() => hanging === 7);
+    // Alone, the tenant may take all slots but one.
+    expect(hanging).toBe(7);
+
+    await queue(3, other);
+    running.nudge();
+    await until(async () => (await statuses(other)).every((s) => s === 'delivered'));
+    // Through the one free slot, the other tenant's three went while the hung ones still hang.
+    expect(await statuses(other)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(delivered).toHaveLength(3);
+    expect(hanging).toBe(7);
+
+    releaseHung();
     await until(async () => (await statuses()).every((s) => s === 'delivered'), 5_000);
     await running.stop();
-    expect(await statuses()).toEqual(Array(7).fill('delivered'));
-    expect(most).toBe(2);
+    expect(await statuses()).toEqual(Array(20).fill('delivered'));
+  });
+
+  it('tells onAttempt of a throttled outcome, recorded with its wait and moved window', async () => {
+    await queue(1);
+    const told: RecordedAttempt[] = [];
+    const answer = { status: 429, retryAfter: '30' };
+    await worker(async () => answer, { onAttempt: (attempt) => told.push(attempt) }).runOnce();
+    const [throttled] = await store.listDeliveries(connectionId, { limit: 1 });
+    expect(throttled).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastStatusCode: 429,
+      nextAttemptAt: clock.now() + 30_000,
+      giveUpAfter: clock.now() + policy.retryWindowMs + 30_000,
+    });
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ now: clock.now(), outcome: { kind: 'throttled' } });
+    expect(told[0]!.delivery.id).toBe(throttled!.id);
+
+    clock.advance(30_000);
+    answer.status = 200;
+    await worker(async () => answer, { onAttempt: (attempt) => told.push(attempt) }).runOnce();
+    expect(told.map((attempt) => attempt.outcome.kind)).toEqual(['throttled', 'delivered']);
   });
 
   it('retakes deliveries a crashed process had claimed, once their lease runs out', async () => {

@@ -13,6 +13,7 @@ import { EXPORT_BODY, hmacHex, jazzhrHeaders } from './support/relay';
 import { describeVariables } from '../../src/relay/config';
 import {
   connectionResponse,
+  deliveriesResponse,
   exportsResponse,
   subscriptionResponse,
 } from '../../src/relay/protocol';
@@ -250,6 +251,67 @@ describe('relay process', () => {
     expect(relay.child.exitCode).toBeNull();
     expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
   });
+
+  it.each(postgresAvailable ? ['sqlite', 'postgres'] : ['sqlite'])(
+    'on %s, waits out a 429’s Retry-After: 3 before the next attempt, and records it as throttling',
+    async (kind) => {
+      let database: TestDatabase | undefined;
+      const target = new RecordingServer();
+      target.respond = () =>
+        target.received.length === 1
+          ? { status: 429, body: {}, headers: { 'Retry-After': '3' } }
+          : 200;
+      await target.start();
+      try {
+        if (kind === 'postgres') database = await createPostgresDatabase();
+        const relay = await start({
+          DATABASE_URL: database?.url ?? `sqlite:${join(dir, 'relay.sqlite')}`,
+          // A backoff of a few ms, so the wait can only come from Retry-After.
+          RELAY_RETRY_BASE_DELAY_MS: '10',
+          RELAY_POLL_INTERVAL_MS: '50',
+        });
+        const { connection } = await connectAndSubscribe(
+          relay.url,
+          `${target.url}/hooks/standard/1/throttled/`,
+        );
+        const ingested = await fetch(`${relay.url}/hooks/jazzhr/${connection.id}`, {
+          method: 'POST',
+          headers: jazzhrHeaders(EXPORT_BODY, connection.secret, 'u-throttled'),
+          body: EXPORT_BODY,
+        });
+        expect(ingested.status).toBe(200);
+
+        await relay.waitForLog((line) => line.outcome === 'throttled');
+        const [pending] = deliveriesResponse.parse(
+          await (
+            await fetch(`${relay.url}/v1/connections/${connection.id}/deliveries`, {
+              headers: auth,
+            })
+          ).json(),
+        ).deliveries;
+        expect(pending).toMatchObject({
+          status: 'pending',
+          attempts: 1,
+          last_status_code: 429,
+          last_error: 'target answered 429 Too Many Requests; next attempt in 3 s',
+        });
+        const recordedWait =
+          Date.parse(pending!.next_attempt_at!) - Date.parse(pending!.updated_at);
+        expect(recordedWait).toBeGreaterThanOrEqual(3_000);
+
+        await target.waitFor(2);
+        expect(target.received[1]!.at - target.received[0]!.at).toBeGreaterThanOrEqual(3_000);
+        await relay.waitForLog((line) => line.outcome === 'delivered');
+        expect(relay.logs.filter((line) => line.msg === 'delivery attempt')).toMatchObject([
+          { outcome: 'throttled', status_code: 429, attempt: 1 },
+          { outcome: 'delivered', status_code: 200, attempt: 2 },
+        ]);
+      } finally {
+        await target.stop();
+        await database?.drop();
+      }
+    },
+  );
 
   it('still delivers an export it acknowledged before being killed with SIGKILL', async () => {
     const database = `sqlite:${join(dir, 'relay.sqlite')}`;

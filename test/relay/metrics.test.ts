@@ -106,6 +106,22 @@ describe('relay metrics', () => {
     expect(sample(text, 'relay_oldest_pending_delivery_age_seconds')).toBeGreaterThan(0);
   });
 
+  it('counts a 429 as throttled, not retried', async () => {
+    target.respond = () => ({ status: 429, body: {}, headers: { 'Retry-After': '60' } });
+    const relay = await start({ DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}` });
+    const connection = await connectAndSubscribe(relay.url);
+    const headers = jazzhrHeaders(EXPORT_BODY, connection.secret, 'uuid-metrics-throttled');
+    expect((await ingest(relay.url, connection.id, headers)).status).toBe(200);
+    await relay.waitForLog(
+      (line) => line.msg === 'delivery attempt' && line.outcome === 'throttled',
+    );
+
+    const text = await scrape(relay.url);
+    expect(sample(text, 'relay_deliveries_total{outcome="throttled"}')).toBe(1);
+    expect(sample(text, 'relay_deliveries_total{outcome="retried"}')).toBeUndefined();
+    expect(sample(text, 'relay_deliveries_pending')).toBe(1);
+  });
+
   it('needs the bearer token when RELAY_METRICS_TOKEN is set', async () => {
     const relay = await start({ DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}` });
     const missing = await fetch(`${relay.url}/metrics`);

@@ -14,6 +14,7 @@ import {
   PENDING_DELIVERIES_QUERY,
   pendingDeliveriesRecord,
 } from './records';
+import { claimParameters, dueSelection, outcomeColumns } from './claims';
 import {
   POSTGRES_DIALECT,
   SEALING_MIGRATION,
@@ -26,6 +27,7 @@ import {
   DEFAULT_CHANNEL,
   SubscriptionLimitError,
   type AttemptOutcome,
+  type ClaimInput,
   type RecoveryRange,
   type IngestResult,
   type NewExport,
@@ -37,6 +39,8 @@ import {
 const RESEAL_BATCH = 500;
 /** Any constant: serialises migrations between relay processes starting together. */
 const MIGRATION_LOCK_KEY = 727_001;
+/** Another: serialises claims, so each counts the attempts the others started. */
+const CLAIM_LOCK_KEY = 727_002;
 
 const INT8_OID = 20;
 /** Epoch milliseconds are BIGINT; they fit a JavaScript number exactly, so read them as numbers. */
@@ -441,29 +445,29 @@ export class PostgresStore implements Store {
     return rowCount ? this.deliveryById(id) : undefined;
   }
 
-  async claimDueDeliveries(input: {
-    now: number;
-    limit: number;
-    leaseToken: string;
-    leaseUntil: number;
-  }) {
-    const { rows } = await this.pool.query({
-      name: 'relay_claim_due',
-      text: `WITH due AS (
-         SELECT id FROM deliveries
-         WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
-         ORDER BY next_attempt_at LIMIT $2
-         FOR UPDATE SKIP LOCKED
-       ), leased AS (
-         UPDATE deliveries d SET lease_token = $3, lease_until = $4 FROM due WHERE d.id = due.id
-         RETURNING d.*
-       )
-       SELECT ${CLAIMED_DELIVERY_COLUMNS} FROM leased d
-       JOIN exports e ON e.id = d.export_id JOIN subscriptions s ON s.id = d.subscription_id
-       ORDER BY d.next_attempt_at`,
-      values: [input.now, input.limit, input.leaseToken, input.leaseUntil],
+  async claimDueDeliveries(input: ClaimInput) {
+    const claim = async (client: Pool | PoolClient) => {
+      const { rows } = await client.query({
+        name: 'relay_claim_due',
+        text: `WITH picked AS (${dueSelection(POSTGRES_DIALECT)}), leased AS (
+           UPDATE deliveries d SET lease_token = $7, lease_until = $8, attempt_started_at = $1
+           FROM picked WHERE d.id = picked.id
+             AND d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= $1)
+           RETURNING d.*
+         )
+         SELECT ${CLAIMED_DELIVERY_COLUMNS} FROM leased d
+         JOIN exports e ON e.id = d.export_id JOIN subscriptions s ON s.id = d.subscription_id
+         ORDER BY d.next_attempt_at`,
+        values: [...claimParameters(input), input.leaseToken, input.leaseUntil],
+      });
+      return rows.map((row) => this.sealed.claimed(row));
+    };
+    if (input.maxPerSubscriptionPerSecond === undefined) return claim(this.pool);
+    // Counting a subscription's recent attempts is only true while no other process is claiming.
+    return this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY]);
+      return claim(client);
     });
-    return rows.map((row) => this.sealed.claimed(row));
   }
 
   async finishAttempt(input: {
@@ -473,22 +477,23 @@ export class PostgresStore implements Store {
     outcome: AttemptOutcome;
   }) {
     const { outcome } = input;
-    const status =
-      outcome.kind === 'retry' ? 'pending' : outcome.kind === 'gone' ? 'cancelled' : outcome.kind;
+    const written = outcomeColumns(outcome);
     const record = async (client: Pool | PoolClient) => {
       const { rows } = await client.query<{ subscriptionId: string }>({
         name: 'relay_finish_attempt',
-        text: `UPDATE deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2, lease_token = NULL,
-           lease_until = NULL, last_status_code = $3, last_error = $4, updated_at = $5
+        text: `UPDATE deliveries SET status = $1, attempts = attempts + 1, next_attempt_at = $2,
+           give_up_after = COALESCE($8, give_up_after), lease_token = NULL, lease_until = NULL,
+           last_status_code = $3, last_error = $4, updated_at = $5
          WHERE id = $6 AND lease_token = $7 AND status = 'pending' RETURNING subscription_id AS "subscriptionId"`,
         values: [
-          status,
-          outcome.kind === 'retry' ? outcome.nextAttemptAt : null,
+          written.status,
+          written.nextAttemptAt,
           outcome.statusCode,
-          outcome.kind === 'delivered' ? null : outcome.error,
+          written.error,
           input.now,
           input.id,
           input.leaseToken,
+          written.giveUpAfter,
         ],
       });
       return rows[0]?.subscriptionId;

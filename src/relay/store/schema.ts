@@ -14,6 +14,10 @@ export interface Dialect {
   readonly rowKey: 'INTEGER PRIMARY KEY AUTOINCREMENT' | 'BIGSERIAL PRIMARY KEY';
   /** Makes a TEXT column hold bytes (SQLite's columns hold any type already). */
   readonly textToBytes: (table: string, column: string) => string;
+  /** Query parameter n (from 1); PostgreSQL's carry their type, which it cannot always infer. */
+  param(n: number, postgresType: 'bigint' | 'int' | 'text'): string;
+  /** Rows (key, value) of a JSON object of whole numbers passed as text. */
+  jsonCounts(param: string): string;
 }
 
 export const SQLITE_DIALECT: Dialect = {
@@ -23,6 +27,8 @@ export const SQLITE_DIALECT: Dialect = {
   flag: 'INTEGER',
   rowKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   textToBytes: () => '',
+  param: (n) => `?${n}`,
+  jsonCounts: (param) => `SELECT key, value FROM json_each(${param})`,
 };
 
 export const POSTGRES_DIALECT: Dialect = {
@@ -33,6 +39,8 @@ export const POSTGRES_DIALECT: Dialect = {
   rowKey: 'BIGSERIAL PRIMARY KEY',
   textToBytes: (table, column) =>
     `ALTER TABLE ${table} ALTER COLUMN ${column} TYPE BYTEA USING convert_to(${column}, 'UTF8');`,
+  param: (n, postgresType) => `$${n}::${postgresType}`,
+  jsonCounts: (param) => `SELECT key, value::int AS value FROM json_each_text(${param}::json)`,
 };
 
 /** Which migrations a database has had. */
@@ -120,6 +128,10 @@ export const MIGRATIONS: ReadonlyArray<(d: Dialect) => string> = [
    CREATE TABLE relay_settings (name TEXT PRIMARY KEY, value ${d.bytes} NOT NULL);`,
   () => `ALTER TABLE connections DROP COLUMN previous_secret;
    ALTER TABLE connections DROP COLUMN previous_secret_expires_at;`,
+  // When each delivery's latest attempt started, so a claim can count a subscription's attempts
+  // in the last second (RELAY_MAX_DELIVERIES_PER_SECOND).
+  (d) => `ALTER TABLE deliveries ADD COLUMN attempt_started_at ${d.bigint};
+   CREATE INDEX deliveries_started ON deliveries (subscription_id, attempt_started_at);`,
 ];
 
 /** /readyz's write: one row rewritten with the time. */

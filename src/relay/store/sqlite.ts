@@ -23,6 +23,7 @@ import {
   PENDING_DELIVERIES_QUERY,
   pendingDeliveriesRecord,
 } from './records';
+import { claimParameters, dueSelection, outcomeColumns } from './claims';
 import {
   SEALING_MIGRATION,
   SQLITE_DIALECT,
@@ -35,6 +36,7 @@ import {
   DEFAULT_CHANNEL,
   SubscriptionLimitError,
   type AttemptOutcome,
+  type ClaimInput,
   type RecoveryRange,
   type IngestResult,
   type NewExport,
@@ -497,21 +499,13 @@ export class SqliteStore implements Store {
     return Number(changed) === 0 ? undefined : this.deliveryById(id);
   }
 
-  async claimDueDeliveries(input: {
-    now: number;
-    limit: number;
-    leaseToken: string;
-    leaseUntil: number;
-  }) {
+  async claimDueDeliveries(input: ClaimInput) {
     return this.transaction(() => {
       this.statement(
-        `UPDATE deliveries SET lease_token = ?, lease_until = ?
-         WHERE id IN (
-           SELECT id FROM deliveries
-           WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
-           ORDER BY next_attempt_at LIMIT ?)`,
+        `UPDATE deliveries SET lease_token = ?7, lease_until = ?8, attempt_started_at = ?1
+         WHERE id IN (${dueSelection(SQLITE_DIALECT)})`,
         this.deliveryDb,
-      ).run(input.leaseToken, input.leaseUntil, input.now, input.now, input.limit);
+      ).run(...claimParameters(input), input.leaseToken, input.leaseUntil);
       return this.statement(
         `SELECT ${CLAIMED_DELIVERY_COLUMNS} FROM deliveries d
          JOIN exports e ON e.id = d.export_id JOIN subscriptions s ON s.id = d.subscription_id
@@ -529,18 +523,19 @@ export class SqliteStore implements Store {
   }
 
   private recordAttempt({ id, leaseToken, now, outcome }: FinishInput): boolean {
-    const status =
-      outcome.kind === 'retry' ? 'pending' : outcome.kind === 'gone' ? 'cancelled' : outcome.kind;
+    const written = outcomeColumns(outcome);
     const subscription = this.statement(
-      `UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_token = NULL,
-         lease_until = NULL, last_status_code = ?, last_error = ?, updated_at = ?
+      `UPDATE deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?,
+         give_up_after = COALESCE(?, give_up_after), lease_token = NULL, lease_until = NULL,
+         last_status_code = ?, last_error = ?, updated_at = ?
        WHERE id = ? AND lease_token = ? AND status = 'pending' RETURNING subscription_id AS "subscriptionId"`,
       this.deliveryDb,
     ).get(
-      status,
-      outcome.kind === 'retry' ? outcome.nextAttemptAt : null,
+      written.status,
+      written.nextAttemptAt,
+      written.giveUpAfter,
       outcome.statusCode,
-      outcome.kind === 'delivered' ? null : outcome.error,
+      written.error,
       now,
       id,
       leaseToken,

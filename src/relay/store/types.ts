@@ -69,9 +69,32 @@ export interface ReencryptResult {
 export type AttemptOutcome =
   | { kind: 'delivered'; statusCode: number }
   | { kind: 'retry'; statusCode: number | null; error: string; nextAttemptAt: number }
+  /** The target answered 429: pending again, and the wait is added to the retry window. */
+  | {
+      kind: 'throttled';
+      statusCode: 429;
+      error: string;
+      nextAttemptAt: number;
+      giveUpAfter: number;
+    }
   | { kind: 'failed'; statusCode: number | null; error: string }
   /** The target answered 410: the subscription is deactivated and its pending deliveries cancelled. */
   | { kind: 'gone'; statusCode: number; error: string };
+
+export interface ClaimInput {
+  now: number;
+  limit: number;
+  leaseToken: string;
+  leaseUntil: number;
+  /** No subscription has more attempts started than this within any one second (all claimers together). */
+  maxPerSubscriptionPerSecond?: number;
+  /**
+   * The claimer's delivery slots, and how many each connection holds now. While more than one
+   * connection has due work, none is brought above a quarter of `total`; a connection alone
+   * with due work may take all but one, which stays free for whoever comes next.
+   */
+  slots?: { total: number; heldByConnection: Readonly<Record<string, number>> };
+}
 
 /**
  * Everything the relay keeps. Two implementations (SQLite, PostgreSQL) pass one shared test
@@ -170,15 +193,10 @@ export interface Store {
   requeueDelivery(id: string, now: number, giveUpAfter: number): Promise<Delivery | undefined>;
 
   /**
-   * Leases up to `limit` due deliveries to the caller. A lease that runs out (its holder
-   * crashed) makes the delivery claimable again; no two live leases cover one delivery.
+   * Leases up to `limit` due deliveries to the caller, oldest due first. A lease that runs out
+   * (its holder crashed) makes the delivery claimable again; no two live leases cover one delivery.
    */
-  claimDueDeliveries(input: {
-    now: number;
-    limit: number;
-    leaseToken: string;
-    leaseUntil: number;
-  }): Promise<ClaimedDelivery[]>;
+  claimDueDeliveries(input: ClaimInput): Promise<ClaimedDelivery[]>;
   /** Records an attempt's outcome; false when the lease was lost meanwhile (nothing is changed then). */
   finishAttempt(input: {
     id: string;

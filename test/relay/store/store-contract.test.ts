@@ -14,6 +14,7 @@ import {
 import {
   SubscriptionLimitError,
   type AttemptOutcome,
+  type ClaimedDelivery,
   type NewExport,
   type Store,
 } from '../../../src/relay/store/types';
@@ -1158,6 +1159,106 @@ describe.each(databaseKinds)('%s store', (kind, createDatabase) => {
       } finally {
         await own.drop();
       }
+    });
+  });
+
+  describe('fair, paced claims', () => {
+    const NOW = T0 + 30 * DAY;
+    beforeEach(() => database.reset());
+
+    /** A connection with `subscriptions` subscriptions and `exports` exports, all due at NOW. */
+    async function tenant(exports: number, subscriptions = 1) {
+      const conn = await connection();
+      for (let index = 0; index < subscriptions; index += 1) await subscription(conn.id);
+      for (let index = 0; index < exports; index += 1)
+        await store.ingestExport(newExport(conn.id, { receivedAt: NOW - exports + index }));
+      return conn.id;
+    }
+
+    const claim = (input: Partial<Parameters<Store['claimDueDeliveries']>[0]>, onStore = store) =>
+      onStore.claimDueDeliveries({
+        now: NOW,
+        limit: 100,
+        leaseToken: unique('lease'),
+        leaseUntil: NOW + 60_000,
+        ...input,
+      });
+
+    const perConnection = (claimed: ClaimedDelivery[]) =>
+      claimed.reduce<Record<string, number>>((counts, item) => {
+        counts[item.connectionId] = (counts[item.connectionId] ?? 0) + 1;
+        return counts;
+      }, {});
+
+    it('brings no connection above a quarter of the slots while another connection has due work', async () => {
+      const [a, b] = [await tenant(20), await tenant(20)];
+      const slots = { total: 16, heldByConnection: {} };
+      expect(perConnection(await claim({ limit: 16, slots }))).toEqual({ [a]: 4, [b]: 4 });
+      // Both at their share with work still waiting: nothing more for either.
+      expect(
+        await claim({ limit: 8, slots: { total: 16, heldByConnection: { [a]: 4, [b]: 4 } } }),
+      ).toEqual([]);
+      // One attempt of a ended: a may take its share back up, and only that.
+      expect(
+        perConnection(
+          await claim({ limit: 9, slots: { total: 16, heldByConnection: { [a]: 3, [b]: 4 } } }),
+        ),
+      ).toEqual({ [a]: 1 });
+    });
+
+    it('lets a connection alone take all slots but one, which then goes to the next connection', async () => {
+      const a = await tenant(20);
+      const alone = await claim({ limit: 16, slots: { total: 16, heldByConnection: {} } });
+      expect(perConnection(alone)).toEqual({ [a]: 15 });
+      expect(
+        await claim({ limit: 1, slots: { total: 16, heldByConnection: { [a]: 15 } } }),
+      ).toEqual([]);
+
+      const b = await tenant(1);
+      const next = await claim({ limit: 1, slots: { total: 16, heldByConnection: { [a]: 15 } } });
+      expect(perConnection(next)).toEqual({ [b]: 1 });
+      // Without slots the claim is first come, first served, as before.
+      expect(perConnection(await claim({ limit: 3 }))).toEqual({ [a]: 3 });
+    });
+
+    it('starts at most maxPerSubscriptionPerSecond attempts per subscription in any second, across claimers', async () => {
+      const a = await tenant(15, 2);
+      const other = await database.openStore();
+      const paced = { maxPerSubscriptionPerSecond: 10 };
+      const first = await claim(paced);
+      expect(first).toHaveLength(20);
+      expect(new Set(first.map((item) => item.subscriptionId)).size).toBe(2);
+      expect(await claim({ ...paced, now: NOW + 999 }, other)).toEqual([]);
+      const second = await claim({ ...paced, now: NOW + 1000 }, other);
+      expect(perConnection(second)).toEqual({ [a]: 10 });
+      expect(await claim({ ...paced, now: NOW + 1000 })).toEqual([]);
+    });
+
+    it('records a throttled attempt: pending, due after the wait, with its retry window moved', async () => {
+      await tenant(1);
+      const [delivery] = await claim({});
+      const recorded = await store.finishAttempt({
+        id: delivery!.id,
+        leaseToken: delivery!.leaseToken,
+        now: NOW,
+        outcome: {
+          kind: 'throttled',
+          statusCode: 429,
+          error: 'target answered 429 Too Many Requests; next attempt in 3 s',
+          nextAttemptAt: NOW + 3_000,
+          giveUpAfter: delivery!.giveUpAfter + 3_000,
+        },
+      });
+      expect(recorded).toBe(true);
+      expect(await store.deliveryById(delivery!.id)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lastStatusCode: 429,
+        nextAttemptAt: NOW + 3_000,
+        giveUpAfter: delivery!.giveUpAfter + 3_000,
+      });
+      expect(await claim({ now: NOW + 2_999 })).toEqual([]);
+      expect(await claim({ now: NOW + 3_000 })).toHaveLength(1);
     });
   });
 });

@@ -6,9 +6,11 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** Date.now() when the request had fully arrived. */
+  at: number;
 }
 
-type Answer = number | { status: number; body: unknown };
+type Answer = number | { status: number; body: unknown; headers?: Record<string, string> };
 
 /** A local HTTP server that records what it receives and answers with `respond`'s status. */
 export class RecordingServer {
@@ -31,6 +33,7 @@ export class RecordingServer {
           path: req.url ?? '',
           headers: req.headers,
           body: Buffer.concat(chunks),
+          at: Date.now(),
         };
         this.received.push(request);
         // A respond that throws still gets an answer: an unanswered request would hold the
@@ -42,9 +45,9 @@ export class RecordingServer {
             return { status: 500, body: { error: String(error) } };
           })
           .then((answer) => {
-            const { status, body } =
+            const { status, body, headers } =
               typeof answer === 'number' ? { status: answer, body: { status: answer } } : answer;
-            res.writeHead(status, { 'Content-Type': 'application/json' });
+            res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
             res.end(JSON.stringify(body));
             for (const wake of this.waiters.splice(0)) wake();
           });
