@@ -183,8 +183,9 @@ export class OperatorAlerts {
     }
     const outcome = classifyAttempt(result, alert, clock.now(), policy, random);
     alert.attempts += 1;
-    if (outcome.kind === 'retry') {
+    if (outcome.kind === 'retry' || outcome.kind === 'throttled') {
       alert.dueAt = outcome.nextAttemptAt;
+      if (outcome.kind === 'throttled') alert.giveUpAfter = outcome.giveUpAfter;
       return;
     }
     this.queue.splice(this.queue.indexOf(alert), 1);

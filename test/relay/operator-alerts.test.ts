@@ -110,17 +110,20 @@ describe('operator alerts', () => {
     expect(target.received).toHaveLength(0);
   });
 
-  it('retries an alert the operator hook did not take, like a delivery', async () => {
-    target.respond = () => 410;
-    let answers = 0;
-    operator.respond = () => ((answers += 1) === 1 ? 503 : 200);
-    const relay = await start();
-    const { connection } = await connectWithSubscription(relay.url);
-    await ingest(relay.url, connection);
-    await operator.waitFor(2);
-    expect(operator.received[1]!.body.equals(operator.received[0]!.body)).toBe(true);
-    await relay.waitForLog((line) => line.msg === 'operator alert sent' && line.attempts === 2);
-  });
+  it.each([503, 429])(
+    'retries an alert the operator hook answered %i, like a delivery',
+    async (status) => {
+      target.respond = () => 410;
+      let answers = 0;
+      operator.respond = () => ((answers += 1) === 1 ? status : 200);
+      const relay = await start();
+      const { connection } = await connectWithSubscription(relay.url);
+      await ingest(relay.url, connection);
+      await operator.waitFor(2);
+      expect(operator.received[1]!.body.equals(operator.received[0]!.body)).toBe(true);
+      await relay.waitForLog((line) => line.msg === 'operator alert sent' && line.attempts === 2);
+    },
+  );
 
   it('sends deliveries.backlog once when the oldest pending delivery waits too long', async () => {
     target.respond = () => 503;
