@@ -109,7 +109,7 @@ describe('relay metrics', () => {
   it('counts a 429 as throttled, not retried', async () => {
     target.respond = () => ({ status: 429, body: {}, headers: { 'Retry-After': '60' } });
     const relay = await start({ DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}` });
-    const connection = await connectAndSubscribe(relay.url);
+    const connection = await subscribe(relay.url);
     const headers = jazzhrHeaders(EXPORT_BODY, connection.secret, 'uuid-metrics-throttled');
     expect((await ingest(relay.url, connection.id, headers)).status).toBe(200);
     await relay.waitForLog(

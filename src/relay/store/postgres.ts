@@ -562,6 +562,11 @@ export class PostgresStore implements Store {
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A connection lost while checked out also emits 'error' on the client; unheard, that event
+    // would crash the process. The query in flight rejects with it, which is what counts.
+    let lost: Error | undefined;
+    const onLost = (error: Error) => (lost = error);
+    client.on('error', onLost);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -571,7 +576,9 @@ export class PostgresStore implements Store {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
     } finally {
-      client.release();
+      client.off('error', onLost);
+      // A lost connection is discarded rather than returned to the pool.
+      client.release(lost);
     }
   }
 }
