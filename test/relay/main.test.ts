@@ -266,6 +266,7 @@ describe('relay process', () => {
         if (kind === 'postgres') database = await createPostgresDatabase();
         const relay = await start({
           DATABASE_URL: database?.url ?? `sqlite:${join(dir, 'relay.sqlite')}`,
+          RELAY_ENCRYPTION_KEY: TEST_KEY,
           // A backoff of a few ms, so the wait can only come from Retry-After.
           RELAY_RETRY_BASE_DELAY_MS: '10',
           RELAY_POLL_INTERVAL_MS: '50',
