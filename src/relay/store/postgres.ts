@@ -10,6 +10,8 @@ import {
   MAX_REPLACED_SECRETS,
   SUBSCRIPTION_COLUMNS,
   afterRotation,
+  connectionSummariesQuery,
+  connectionSummaryRecord,
   deliveryRecord,
   PENDING_DELIVERIES_QUERY,
   pendingDeliveriesRecord,
@@ -186,6 +188,11 @@ export class PostgresStore implements Store {
     return row && this.sealed.connection(row);
   }
 
+  async connectionSummaries(limit: number) {
+    const { rows } = await this.pool.query(connectionSummariesQuery('$1'), [limit]);
+    return rows.map((row) => connectionSummaryRecord.parse(row));
+  }
+
   async insertConnection(input: { id: string; apiKeyHash: string; secret: string; now: number }) {
     // The no-op update makes RETURNING yield the existing row on conflict, in one statement.
     const row = await this.one(
@@ -308,6 +315,14 @@ export class PostgresStore implements Store {
       id,
     ]);
     return row && this.sealed.subscription(row);
+  }
+
+  async subscriptionsOf(connectionId: string) {
+    const { rows } = await this.pool.query(
+      `SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE connection_id = $1 ORDER BY created_at DESC, id`,
+      [connectionId],
+    );
+    return rows.map((row) => this.sealed.subscription(row));
   }
 
   async deactivateSubscription(id: string, reason: string, now: number): Promise<boolean> {

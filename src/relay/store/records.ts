@@ -178,3 +178,24 @@ export const DELIVERY_COLUMNS = `d.id, e.uuid AS "exportUuid", d.subscription_id
 /** Columns of `deliveries d JOIN exports e JOIN subscriptions s`. */
 export const CLAIMED_DELIVERY_COLUMNS = `${DELIVERY_COLUMNS}, d.lease_token AS "leaseToken", e.headers, e.body,
   s.target_url AS "targetUrl", s.secret`;
+
+/** One row of the operator console's list of connections: counts and times, never secrets. */
+export const connectionSummaryRecord = z.object({
+  id: z.string(),
+  createdAt: z.coerce.number().int(),
+  lastExportAt: z.coerce.number().int().nullable(),
+  activeSubscriptions: z.coerce.number().int(),
+  pendingDeliveries: z.coerce.number().int(),
+  failedDeliveries: z.coerce.number().int(),
+});
+export type ConnectionSummary = z.infer<typeof connectionSummaryRecord>;
+
+/** The newest connections first; `limit` is the dialect's placeholder for the row limit. */
+export function connectionSummariesQuery(limit: string): string {
+  return `SELECT c.id, c.created_at AS "createdAt",
+    (SELECT MAX(e.received_at) FROM exports e WHERE e.connection_id = c.id) AS "lastExportAt",
+    (SELECT COUNT(*) FROM subscriptions s WHERE s.connection_id = c.id AND s.active) AS "activeSubscriptions",
+    (SELECT COUNT(*) FROM deliveries d WHERE d.connection_id = c.id AND d.status = 'pending') AS "pendingDeliveries",
+    (SELECT COUNT(*) FROM deliveries d WHERE d.connection_id = c.id AND d.status = 'failed') AS "failedDeliveries"
+  FROM connections c ORDER BY c.created_at DESC, c.id LIMIT ${limit}`;
+}

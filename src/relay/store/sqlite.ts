@@ -19,6 +19,8 @@ import {
   MAX_REPLACED_SECRETS,
   SUBSCRIPTION_COLUMNS,
   afterRotation,
+  connectionSummariesQuery,
+  connectionSummaryRecord,
   deliveryRecord,
   PENDING_DELIVERIES_QUERY,
   pendingDeliveriesRecord,
@@ -216,6 +218,12 @@ export class SqliteStore implements Store {
     return row && this.sealed.connection(row);
   }
 
+  async connectionSummaries(limit: number) {
+    return this.statement(connectionSummariesQuery('?'))
+      .all(limit)
+      .map((row) => connectionSummaryRecord.parse(row));
+  }
+
   async insertConnection(input: { id: string; apiKeyHash: string; secret: string; now: number }) {
     const row = this.transaction(() => {
       this.statement(
@@ -333,6 +341,14 @@ export class SqliteStore implements Store {
       `SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = ?`,
     ).get(id);
     return row && this.sealed.subscription(row);
+  }
+
+  async subscriptionsOf(connectionId: string) {
+    return this.statement(
+      `SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE connection_id = ? ORDER BY created_at DESC, id`,
+    )
+      .all(connectionId)
+      .map((row) => this.sealed.subscription(row));
   }
 
   async deactivateSubscription(id: string, reason: string, now: number): Promise<boolean> {

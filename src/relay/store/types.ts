@@ -1,11 +1,19 @@
 import type { DeliveryStatus, ExportHeaders } from '../protocol';
-import type { ClaimedDelivery, Connection, Delivery, StoredExport, Subscription } from './records';
+import type {
+  ClaimedDelivery,
+  Connection,
+  ConnectionSummary,
+  Delivery,
+  StoredExport,
+  Subscription,
+} from './records';
 
 export type {
   ClaimedDelivery,
   Connection,
   Delivery,
   ReplacedSecret,
+  ConnectionSummary,
   StoredExport,
   Subscription,
 } from './records';
@@ -113,6 +121,8 @@ export interface Store {
 
   connectionByKeyHash(apiKeyHash: string): Promise<Connection | undefined>;
   connectionById(id: string): Promise<Connection | undefined>;
+  /** The newest `limit` connections with their last export and counts, for the operator console. */
+  connectionSummaries(limit: number): Promise<ConnectionSummary[]>;
   /** Inserts a connection, or returns the one that already exists for the key hash. */
   insertConnection(input: {
     id: string;
@@ -154,6 +164,8 @@ export interface Store {
     maxActive?: number;
   }): Promise<Subscription>;
   subscriptionById(id: string): Promise<Subscription | undefined>;
+  /** A connection's subscriptions, active or not, newest first. */
+  subscriptionsOf(connectionId: string): Promise<Subscription[]>;
   /** Deactivates it and cancels its pending deliveries. False when there is no such subscription. */
   deactivateSubscription(id: string, reason: string, now: number): Promise<boolean>;
 

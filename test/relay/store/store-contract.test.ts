@@ -1261,4 +1261,61 @@ describe.each(databaseKinds)('%s store', (kind, createDatabase) => {
       expect(await claim({ now: NOW + 3_000 })).toHaveLength(1);
     });
   });
+
+  describe('operator console overview', () => {
+    it('summarises the newest connections: last export, active subscriptions, pending and failed deliveries', async () => {
+      const later = T0 + 1000 * DAY;
+      const busy = await store.insertConnection({
+        id: unique('con'),
+        apiKeyHash: unique('hash'),
+        secret: unique('secret'),
+        now: later,
+      });
+      const quiet = await store.insertConnection({
+        id: unique('con'),
+        apiKeyHash: unique('hash'),
+        secret: unique('secret'),
+        now: later + 1,
+      });
+      const kept = await subscription(busy.id);
+      const dropped = await subscription(busy.id);
+      await store.deactivateSubscription(dropped.id, 'test', later);
+      await store.ingestExport(newExport(busy.id, { receivedAt: later + 5 }));
+      await store.ingestExport(newExport(busy.id, { receivedAt: later + 9 }));
+      // Last in the suite: this claim may also lease other tests' leftovers, which none reads after.
+      const toFail = (await claimAll(later + 10)).find((d) => d.connectionId === busy.id);
+      await store.finishAttempt({
+        id: toFail!.id,
+        leaseToken: toFail!.leaseToken,
+        now: later + 11,
+        outcome: { kind: 'failed', statusCode: 500, error: 'target answered 500' },
+      });
+
+      expect(await store.connectionSummaries(2)).toEqual([
+        {
+          id: quiet.id,
+          createdAt: later + 1,
+          lastExportAt: null,
+          activeSubscriptions: 0,
+          pendingDeliveries: 0,
+          failedDeliveries: 0,
+        },
+        {
+          id: busy.id,
+          createdAt: later,
+          lastExportAt: later + 9,
+          activeSubscriptions: 1,
+          pendingDeliveries: 1,
+          failedDeliveries: 1,
+        },
+      ]);
+      expect((await store.subscriptionsOf(busy.id)).map((s) => [s.id, s.active])).toEqual(
+        expect.arrayContaining([
+          [kept.id, true],
+          [dropped.id, false],
+        ]),
+      );
+      expect(await store.subscriptionsOf(quiet.id)).toEqual([]);
+    });
+  });
 });
