@@ -256,7 +256,8 @@ export function requireBearerToken(req: IncomingMessage, expected: string, varia
   );
 }
 
-function sameText(given: string, expected: string): boolean {
+/** Compares in constant time (for equal lengths): a secret is never compared with ===. */
+export function sameText(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);

@@ -1,6 +1,7 @@
 import { HttpError, clip, notFound, parseLimit, sendJson } from '../http';
 import { deliveryStatus, type DeliveriesResponse, type RetryResponse } from '../protocol';
-import type { Route } from './context';
+import type { Delivery } from '../store/types';
+import type { RelayContext, Route } from './context';
 
 const DELIVERIES_DEFAULT_LIMIT = 100;
 const DELIVERIES_MAX_LIMIT = 1000;
@@ -45,35 +46,40 @@ export const deliveryRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/deliveries/:id/retry',
-    handle: async ({ auth, store, clock, logger, config, worker }, { req, res, params }) => {
-      const connection = await auth.authenticate({ req, res });
-      const delivery = await store.deliveryById(params.id!);
+    handle: async (ctx, { req, res, params }) => {
+      const connection = await ctx.auth.authenticate({ req, res });
+      const delivery = await ctx.store.deliveryById(params.id!);
       if (!delivery || delivery.connectionId !== connection.id) {
         throw notFound(`No delivery ${clip(params.id!)} belongs to this API key.`);
       }
-      if (delivery.exportErased) {
-        throw new HttpError(
-          400,
-          'bad_request',
-          `Delivery ${delivery.id} cannot be retried: its export's data was erased (retention or an erase request).`,
-        );
-      }
-      const subscription = await store.subscriptionById(delivery.subscriptionId);
-      if (!subscription?.active) {
-        throw new HttpError(
-          400,
-          'bad_request',
-          `Delivery ${delivery.id} cannot be retried: its subscription is no longer active (${subscription?.deactivatedReason ?? 'removed'}). Turn the Zap on again to subscribe anew.`,
-        );
-      }
-      const now = clock.now();
-      await store.requeueDelivery(delivery.id, now, now + config.retryWindowMs);
-      logger.info('delivery requeued', {
-        delivery_id: delivery.id,
-        previous_status: delivery.status,
-      });
-      worker.nudge();
+      await retryDelivery(ctx, delivery);
       sendJson(res, 202, { id: delivery.id, status: 'pending' } satisfies RetryResponse);
     },
   },
 ];
+
+/** Makes the delivery due now with a fresh retry window; 400 when its export was erased or its subscription is no longer active. */
+export async function retryDelivery(
+  { store, clock, logger, config, worker }: RelayContext,
+  delivery: Delivery,
+): Promise<void> {
+  if (delivery.exportErased) {
+    throw new HttpError(
+      400,
+      'bad_request',
+      `Delivery ${delivery.id} cannot be retried: its export's data was erased (retention or an erase request).`,
+    );
+  }
+  const subscription = await store.subscriptionById(delivery.subscriptionId);
+  if (!subscription?.active) {
+    throw new HttpError(
+      400,
+      'bad_request',
+      `Delivery ${delivery.id} cannot be retried: its subscription is no longer active (${subscription?.deactivatedReason ?? 'removed'}). Turn the Zap on again to subscribe anew.`,
+    );
+  }
+  const now = clock.now();
+  await store.requeueDelivery(delivery.id, now, now + config.retryWindowMs);
+  logger.info('delivery requeued', { delivery_id: delivery.id, previous_status: delivery.status });
+  worker.nudge();
+}

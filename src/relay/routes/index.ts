@@ -1,3 +1,4 @@
+import { consoleRoutes } from '../console/routes';
 import { connectionRoutes } from './connections';
 import type { Route } from './context';
 import { deliveryRoutes } from './deliveries';
@@ -18,4 +19,5 @@ export const relayRoutes: readonly Route[] = [
   ...deliveryRoutes,
   ...subscriptionRoutes,
   ...recoveryRoutes,
+  ...consoleRoutes,
 ];

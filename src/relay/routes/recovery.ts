@@ -32,14 +32,22 @@ export function requireAdmin({ config }: RelayContext, req: IncomingMessage): vo
   requireBearerToken(req, config.adminToken, 'RELAY_ADMIN_TOKEN');
 }
 
-/** Failed deliveries of one connection (or all) received in the range go back to pending, due now. */
+/** Failed deliveries of one connection (or all) received in the JSON body's range go back to pending, due now. */
 export async function recover(
-  { store, clock, config, logger, worker }: RelayContext,
+  ctx: RelayContext,
   req: IncomingMessage,
   connectionId: string | undefined,
 ): Promise<RecoverResponse> {
+  return requeueFailed(ctx, connectionId, parseRequest(recoverRequest, await readJson(req)));
+}
+
+/** The range is checked (recoverRequest); `until` defaults to now. */
+export async function requeueFailed(
+  { store, clock, config, logger, worker }: RelayContext,
+  connectionId: string | undefined,
+  range: { since: number; until?: number | undefined },
+): Promise<RecoverResponse> {
   const now = clock.now();
-  const range = parseRequest(recoverRequest, await readJson(req));
   const requeued = await store.requeueFailedDeliveries({
     connectionId,
     since: range.since,

@@ -1,0 +1,227 @@
+/**
+ * The operator console on a real relay process (SQLite): over HTTP for its guards, and in a
+ * real headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core) for the flow
+ * an operator follows: log in, find the failed delivery, retry it, see it delivered.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { chromium, type Browser } from 'playwright-core';
+
+import { RelayProcesses, relayWithFailedDelivery } from './support/failed-delivery';
+import { assertBuilt, type RelayProcess } from './support/process';
+import { RecordingServer, startFakeJazzHR } from './support/servers';
+
+const ADMIN_TOKEN = 'console-admin-token-0123456789abcdef';
+/** The fixture candidate's name and email: never on a console page. */
+const CANDIDATE_DATA = ['Kenny', 'kenny.jazzhr@jazzhr.com', 'Pittsburgh'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function form(fields: Record<string, string>, cookie?: string): RequestInit {
+  return {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(cookie === undefined ? {} : { cookie }),
+    },
+    body: new URLSearchParams(fields).toString(),
+  };
+}
+
+async function logIn(relayUrl: string): Promise<{ cookie: string; setCookie: string }> {
+  const response = await fetch(`${relayUrl}/console/login`, form({ token: ADMIN_TOKEN }));
+  expect(response.status).toBe(303);
+  const setCookie = response.headers.get('set-cookie') ?? '';
+  return { cookie: setCookie.split(';')[0]!, setCookie };
+}
+
+async function page(url: string, cookie: string): Promise<{ status: number; html: string }> {
+  const response = await fetch(url, { headers: { cookie }, redirect: 'manual' });
+  return { status: response.status, html: await response.text() };
+}
+
+function csrfOf(html: string): string {
+  return /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+}
+
+describe('operator console', () => {
+  let dir: string;
+  let jazzhr: RecordingServer;
+  let target: RecordingServer;
+  let relay: RelayProcess;
+  let connectionId: string;
+  const processes = new RelayProcesses(() => ({
+    DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}`,
+    JAZZHR_API_URL: jazzhr.url,
+    RELAY_ALLOWED_TARGET_HOSTS: '127.0.0.1',
+    RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
+  }));
+
+  beforeAll(async () => {
+    assertBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'relay-console-'));
+    jazzhr = await startFakeJazzHR();
+    target = await new RecordingServer().start();
+    const failed = await relayWithFailedDelivery(processes, target);
+    relay = failed.relay;
+    connectionId = failed.connection.id;
+  });
+  afterAll(async () => {
+    await processes.stopAll();
+    await Promise.all([jazzhr.stop(), target.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is off (404) without RELAY_ADMIN_TOKEN', async () => {
+    const bare = await processes.start({ RELAY_ADMIN_TOKEN: '' });
+    expect((await fetch(`${bare.url}/console`)).status).toBe(404);
+    expect((await fetch(`${bare.url}/console/login`, form({ token: 'x' }))).status).toBe(404);
+    await processes.stop(bare);
+  });
+
+  it('serves the login form with strict security headers, and refuses a wrong token', async () => {
+    const response = await fetch(`${relay.url}/console`);
+    expect(response.status).toBe(200);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('script-src');
+    expect(csp).not.toContain('unsafe-inline');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    const html = await response.text();
+    expect(html).toContain('name="token"');
+    // The one inline style block is allowed by its exact hash, or the browser drops it.
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
+    expect(csp).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
+
+    const wrong = await fetch(`${relay.url}/console/login`, form({ token: 'not-the-token' }));
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    expect(await wrong.text()).toContain('That token is not this relay’s RELAY_ADMIN_TOKEN.');
+  });
+
+  it('sets an HttpOnly, SameSite=Strict session cookie on /console, not Secure over plain http', async () => {
+    const { setCookie } = await logIn(relay.url);
+    expect(setCookie).toMatch(/^relay_console=[^;]+; /);
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Strict');
+    expect(setCookie).toContain('Path=/console');
+    expect(setCookie).not.toContain('Secure');
+  });
+
+  it('marks the cookie Secure when RELAY_PUBLIC_URL is https', async () => {
+    const tls = await processes.start({ RELAY_PUBLIC_URL: 'https://relay.example.com' });
+    expect((await logIn(tls.url)).setCookie).toContain('Secure');
+    await processes.stop(tls);
+  });
+
+  it('sends a visitor without a session to the login form, and a forged session too', async () => {
+    const detail = `${relay.url}/console/connections/${connectionId}`;
+    expect((await page(detail, '')).status).toBe(303);
+    const forged = `relay_console=${Date.now() + 3_600_000}.forged`;
+    expect((await page(detail, forged)).status).toBe(303);
+    expect((await page(`${relay.url}/console`, forged)).html).toContain('name="token"');
+  });
+
+  it('lists connections and shows ids, statuses and errors, never candidate data or hook URLs', async () => {
+    const { cookie } = await logIn(relay.url);
+    const list = await page(`${relay.url}/console`, cookie);
+    expect(list.html).toContain(connectionId);
+    const detail = await page(`${relay.url}/console/connections/${connectionId}`, cookie);
+    expect(detail.status).toBe(200);
+    expect(detail.html).toContain('uuid-to-recover');
+    expect(detail.html).toContain('status-failed');
+    expect(detail.html).toContain(new URL(target.url).host);
+    expect(detail.html).not.toContain(`${target.url}/hook`);
+    for (const text of [...CANDIDATE_DATA, ADMIN_TOKEN]) {
+      expect(list.html).not.toContain(text);
+      expect(detail.html).not.toContain(text);
+    }
+  });
+
+  it('refuses a POST with a wrong or missing CSRF token (403) and changes nothing', async () => {
+    const { cookie } = await logIn(relay.url);
+    const detail = await page(`${relay.url}/console/connections/${connectionId}`, cookie);
+    const deliveryId = /\/console\/deliveries\/([^/]+)\/retry/.exec(detail.html)![1]!;
+    const retry = `${relay.url}/console/deliveries/${deliveryId}/retry`;
+    expect((await fetch(retry, form({ csrf: 'forged' }, cookie))).status).toBe(403);
+    expect((await fetch(retry, form({}, cookie))).status).toBe(403);
+    expect((await fetch(retry, form({ csrf: csrfOf(detail.html) }))).status).toBe(403);
+    const after = await page(`${relay.url}/console/connections/${connectionId}`, cookie);
+    expect(after.html).toContain('status-failed');
+    expect(target.received).toHaveLength(0);
+  });
+
+  it('names the bad field of a recovery range and requeues nothing', async () => {
+    const { cookie } = await logIn(relay.url);
+    const detail = await page(`${relay.url}/console/connections/${connectionId}`, cookie);
+    const response = await fetch(
+      `${relay.url}/console/connections/${connectionId}/recover`,
+      form(
+        { csrf: csrfOf(detail.html), since: '2026-12-02T10:00', until: '2026-12-01T10:00' },
+        cookie,
+      ),
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('since must not be after until');
+  });
+
+  describe('in Chromium', () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    });
+    afterAll(async () => {
+      await browser.close();
+    });
+
+    it('logs in, retries the failed delivery and sees it delivered', async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const tab = await context.newPage();
+      await tab.goto(`${relay.url}/console`);
+      await tab.fill('input[name=token]', 'a-wrong-token');
+      await tab.click('button[type=submit]');
+      await tab.getByText('That token is not this relay’s RELAY_ADMIN_TOKEN.').waitFor();
+
+      await tab.fill('input[name=token]', ADMIN_TOKEN);
+      await tab.click('button[type=submit]');
+      const row = tab.locator('tr', { hasText: connectionId });
+      expect(await row.locator('td').nth(5).innerText()).toBe('1');
+      await row.getByRole('link').click();
+
+      const failed = tab
+        .locator('tr', { hasText: 'uuid-to-recover' })
+        .filter({ hasText: 'failed' });
+      await failed.getByRole('button', { name: 'Retry' }).click();
+      await tab.getByText('The delivery is pending again').waitFor();
+      const delivered = tab.locator('td.status-delivered');
+      for (let reloads = 0; reloads < 40 && (await delivered.count()) === 0; reloads += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        await tab.reload();
+      }
+      expect(await delivered.innerText()).toBe('delivered');
+      expect(target.received).toHaveLength(1);
+      expect(target.received[0]!.headers['x-jazzhr-uuid']).toBe('uuid-to-recover');
+
+      await tab.screenshot({ path: join(tmpdir(), 'relay-console-laptop.png'), fullPage: true });
+      await tab.setViewportSize({ width: 390, height: 844 });
+      await tab.screenshot({ path: join(tmpdir(), 'relay-console-phone.png'), fullPage: true });
+
+      await tab.getByRole('button', { name: 'Log out' }).click();
+      await tab.getByText('You are logged out.').waitFor();
+      await context.close();
+    });
+  });
+});
