@@ -139,6 +139,7 @@ describe('operator console', () => {
     const { cookie } = await logIn(relay.url);
     const list = await page(`${relay.url}/console`, cookie);
     expect(list.html).toContain(connectionId);
+    expect(list.html).toMatch(/<td class="">confirmed \d{4}-\d{2}-\d{2}/);
     const detail = await page(`${relay.url}/console/connections/${connectionId}`, cookie);
     expect(detail.status).toBe(200);
     expect(detail.html).toContain('uuid-to-recover');
@@ -198,7 +199,8 @@ describe('operator console', () => {
       await tab.fill('input[name=token]', ADMIN_TOKEN);
       await tab.click('button[type=submit]');
       const row = tab.locator('tr', { hasText: connectionId });
-      expect(await row.locator('td').nth(5).innerText()).toBe('1');
+      await expect(row.locator('td').nth(2).innerText()).resolves.toMatch(/^confirmed /);
+      expect(await row.locator('td').nth(6).innerText()).toBe('1');
       await row.getByRole('link').click();
 
       const failed = tab

@@ -60,6 +60,7 @@ export function connectionsPage(
           <a href="/console/connections/${encodeURIComponent(c.id)}"><code>${c.id}</code></a>
         </td>
         <td>${time(c.createdAt)}</td>
+        <td class="${c.revokedAt === null ? '' : 'status-failed'}">${keyStatus(c)}</td>
         <td>${time(c.lastExportAt)}</td>
         <td>${c.activeSubscriptions}</td>
         <td>${c.pendingDeliveries}</td>
@@ -72,12 +73,27 @@ export function connectionsPage(
       ${message === undefined ? '' : notice(message, false)}
       <p class="muted">Newest first; times are UTC.</p>
       ${table(
-        ['Connection', 'Created', 'Last export', 'Active subscriptions', 'Pending', 'Failed'],
+        [
+          'Connection',
+          'Created',
+          'API key',
+          'Last export',
+          'Active subscriptions',
+          'Pending',
+          'Failed',
+        ],
         rows,
         'No connections yet.',
       )}`,
     navigation(csrf),
   );
+}
+
+/** Revoked (JazzHR rejects the key: the connection only ingests), or when JazzHR last accepted it. */
+function keyStatus(c: Pick<ConnectionSummary, 'keyConfirmedAt' | 'revokedAt'>): SafeHtml {
+  return c.revokedAt === null
+    ? html`confirmed ${time(c.keyConfirmedAt)}`
+    : html`revoked ${time(c.revokedAt)}`;
 }
 
 export function connectionPage(

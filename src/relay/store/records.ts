@@ -183,6 +183,9 @@ export const CLAIMED_DELIVERY_COLUMNS = `${DELIVERY_COLUMNS}, d.lease_token AS "
 export const connectionSummaryRecord = z.object({
   id: z.string(),
   createdAt: z.coerce.number().int(),
+  /** When JazzHR last accepted the connection's key, and when it was found to reject it. */
+  keyConfirmedAt: z.coerce.number().int(),
+  revokedAt: z.coerce.number().int().nullable(),
   lastExportAt: z.coerce.number().int().nullable(),
   activeSubscriptions: z.coerce.number().int(),
   pendingDeliveries: z.coerce.number().int(),
@@ -192,7 +195,8 @@ export type ConnectionSummary = z.infer<typeof connectionSummaryRecord>;
 
 /** The newest connections first; `limit` is the dialect's placeholder for the row limit. */
 export function connectionSummariesQuery(limit: string): string {
-  return `SELECT c.id, c.created_at AS "createdAt",
+  return `SELECT c.id, c.created_at AS "createdAt", c.key_confirmed_at AS "keyConfirmedAt",
+    c.revoked_at AS "revokedAt",
     (SELECT MAX(e.received_at) FROM exports e WHERE e.connection_id = c.id) AS "lastExportAt",
     (SELECT COUNT(*) FROM subscriptions s WHERE s.connection_id = c.id AND s.active) AS "activeSubscriptions",
     (SELECT COUNT(*) FROM deliveries d WHERE d.connection_id = c.id AND d.status = 'pending') AS "pendingDeliveries",

@@ -1291,10 +1291,13 @@ describe.each(databaseKinds)('%s store', (kind, createDatabase) => {
         outcome: { kind: 'failed', statusCode: 500, error: 'target answered 500' },
       });
 
+      await store.revokeConnection(quiet.id, later + 20);
       expect(await store.connectionSummaries(2)).toEqual([
         {
           id: quiet.id,
           createdAt: later + 1,
+          keyConfirmedAt: later + 1,
+          revokedAt: later + 20,
           lastExportAt: null,
           activeSubscriptions: 0,
           pendingDeliveries: 0,
@@ -1303,6 +1306,8 @@ describe.each(databaseKinds)('%s store', (kind, createDatabase) => {
         {
           id: busy.id,
           createdAt: later,
+          keyConfirmedAt: later,
+          revokedAt: null,
           lastExportAt: later + 9,
           activeSubscriptions: 1,
           pendingDeliveries: 1,
