@@ -19,7 +19,7 @@ import { ThrottledWarnings, createJsonLogger, type Logger } from './logger';
 import { RelayMetrics } from './metrics';
 import { OperatorAlerts, type OperatorAlertsDeps } from './operator-alerts';
 import { createRouter } from './router';
-import { relayRoutes } from './routes';
+import { relayRoutes, type RouteConfig } from './routes';
 import { RecentConnections } from './recent-connections';
 import { DAY_MS, RetentionSweeper } from './retention';
 import { openStore } from './store';
@@ -108,16 +108,7 @@ export async function startRelay(
         clock,
         logger,
         auth: authenticator(config, options, base, alerts),
-        config: {
-          publicUrl: () => publicUrl,
-          allowedTargetHosts: config.allowedTargetHosts,
-          retryWindowMs: policy.retryWindowMs,
-          maxIngestBytes: options.maxIngestBytes ?? MAX_INGEST_BYTES,
-          deliveryLoopStaleMs: Math.max(DELIVERY_LOOP_STALE_MS, 2 * policy.pollIntervalMs),
-          metricsToken: config.metricsToken,
-          maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
-          adminToken: config.adminToken,
-        },
+        config: routeConfig(config, options, policy, () => publicUrl),
         worker,
         recentConnections: new RecentConnections(store, clock),
         ingestBudget: new ByteBudget(config.maxInflightBytes),
@@ -176,6 +167,25 @@ async function shutDown(server: Server, after: () => Promise<void>): Promise<voi
   await closed;
   clearTimeout(force);
   await after();
+}
+
+/** What the routes read of the configuration; publicUrl is known once the port is. */
+function routeConfig(
+  config: RelayConfig,
+  options: RelayOptions,
+  policy: DeliveryPolicy,
+  publicUrl: () => string,
+): RouteConfig {
+  return {
+    publicUrl,
+    allowedTargetHosts: config.allowedTargetHosts,
+    retryWindowMs: policy.retryWindowMs,
+    maxIngestBytes: options.maxIngestBytes ?? MAX_INGEST_BYTES,
+    deliveryLoopStaleMs: Math.max(DELIVERY_LOOP_STALE_MS, 2 * policy.pollIntervalMs),
+    metricsToken: config.metricsToken,
+    maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
+    adminToken: config.adminToken,
+  };
 }
 
 /** The operator's alerts, when RELAY_OPERATOR_WEBHOOK_URL is set. */
