@@ -6,6 +6,7 @@ import { JAZZHR_HEADER, signBody } from '../webhook';
 import type { Clock, Random } from './clock';
 import { isAllowedTargetHost } from './config';
 import { errorFields, errorProperty, type Logger } from './logger';
+import { slotShares } from './store/claims';
 import type { AttemptOutcome, ClaimedDelivery, Store } from './store/types';
 
 export interface DeliveryPolicy {
@@ -272,7 +273,7 @@ export class DeliveryWorker {
   private readonly heldByConnection = new Map<string, number>();
   private wake: (() => void) | undefined;
   private nudged = false;
-  private waitingForSlot = false;
+  private wakeOnFinish = false;
 
   /** When the delivery loop last went round (for /readyz); undefined until it runs. */
   lastLoopAt: number | undefined;
@@ -331,9 +332,7 @@ export class DeliveryWorker {
       const free = this.deps.policy.concurrency - this.inFlight.size;
       if (free <= 0) {
         // Every slot is busy: wait for an attempt to finish (it wakes us), never spin.
-        this.waitingForSlot = true;
-        await this.sleep(this.deps.policy.pollIntervalMs);
-        this.waitingForSlot = false;
+        await this.sleepUntilAttemptFinishes();
         continue;
       }
       this.nudged = false;
@@ -347,8 +346,23 @@ export class DeliveryWorker {
       }
       if (!this.running) break;
       if (claimedAll || this.nudged) continue;
-      await this.sleep(this.deps.policy.pollIntervalMs);
+      // The claim may have held work back from a connection at its cap for fairness: the
+      // moment one of that connection's attempts finishes, the work can go.
+      if (this.someConnectionAtItsCap()) await this.sleepUntilAttemptFinishes();
+      else await this.sleep(this.deps.policy.pollIntervalMs);
     }
+  }
+
+  private someConnectionAtItsCap(): boolean {
+    const { share, alone } = slotShares(this.deps.policy.concurrency);
+    const cap = this.heldByConnection.size > 1 ? share : alone;
+    return [...this.heldByConnection.values()].some((held) => held >= cap);
+  }
+
+  private async sleepUntilAttemptFinishes(): Promise<void> {
+    this.wakeOnFinish = true;
+    await this.sleep(this.deps.policy.pollIntervalMs);
+    this.wakeOnFinish = false;
   }
 
   private track(delivery: ClaimedDelivery): void {
@@ -356,8 +370,8 @@ export class DeliveryWorker {
     this.inFlight.add(attempt);
     void attempt.finally(() => {
       this.inFlight.delete(attempt);
-      // Only a loop waiting for a free slot needs waking; any other wake would spend a claim.
-      if (this.waitingForSlot) this.wake?.();
+      // Only a loop waiting for a slot to free needs waking; any other wake would spend a claim.
+      if (this.wakeOnFinish) this.wake?.();
     });
   }
 

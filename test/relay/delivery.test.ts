@@ -399,7 +399,7 @@ describe('DeliveryWorker', () => {
         delivered += 1;
         return { status: 200 };
       },
-      { store: counting.store, policy: { ...policy, pollIntervalMs: 60_000 } },
+      { store: counting.store, policy: { ...policy, pollIntervalMs: 60_000, concurrency: 8 } },
     );
     running.start();
     await queue(3);
@@ -409,6 +409,24 @@ describe('DeliveryWorker', () => {
     expect(await statuses()).toEqual(Array(3).fill('delivered'));
     // One claim at start (nothing due), one for the nudge; none for the three attempts ending.
     expect(counting.claims()).toBe(2);
+  });
+
+  it('drains a lone connection’s backlog beyond its slots without waiting for the next poll', async () => {
+    let delivered = 0;
+    const running = worker(
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        delivered += 1;
+        return { status: 200 };
+      },
+      { policy: { ...policy, pollIntervalMs: 60_000, maxPerSubscriptionPerSecond: 1_000 } },
+    );
+    await queue(20);
+    running.start();
+    // Alone, it holds 3 of the 4 slots; each attempt ending lets the next claim take more.
+    await until(() => delivered === 20, 5_000);
+    await running.stop();
+    expect(await statuses()).toEqual(Array(20).fill('delivered'));
   });
 
   it('stops by its deadline even when an attempt never settles, leaving that delivery leased for a later retry', async () => {

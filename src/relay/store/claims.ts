@@ -10,6 +10,15 @@ import type { AttemptOutcome, ClaimInput } from './types';
 const RATE_WINDOW_MS = 1_000;
 
 /**
+ * What one connection may hold of `total` slots: its fair share while another connection has
+ * due work, and what it may take when it is alone (one slot stays free for a newcomer).
+ */
+export function slotShares(total: number): { share: number; alone: number } {
+  const share = Math.max(1, Math.floor(total / 4));
+  return { share, alone: Math.max(share, total - 1) };
+}
+
+/**
  * The parameters dueSelection reads, in order: now, limit, attempts allowed per subscription
  * per second (null: any), a connection's fair share of the slots while others wait, what it
  * may hold when alone, and the slots each connection holds now (JSON).
@@ -18,8 +27,8 @@ export function claimParameters(
   input: ClaimInput,
 ): [number, number, number | null, number, number, string] {
   const total = input.slots?.total;
-  const share = total === undefined ? input.limit : Math.max(1, Math.floor(total / 4));
-  const alone = total === undefined ? input.limit : Math.max(share, total - 1);
+  const { share, alone } =
+    total === undefined ? { share: input.limit, alone: input.limit } : slotShares(total);
   return [
     input.now,
     input.limit,
