@@ -202,6 +202,21 @@ export type SendResult =
   /** Not sent at all: the target's host is no longer allowed. */
   | { kind: 'refused'; reason: string };
 
+/** Sends one request: the target's answer, its Retry-After kept for classifyAttempt, or why none came. */
+export async function sendAttempt(
+  send: SendDelivery,
+  request: OutgoingDelivery,
+): Promise<SendResult> {
+  try {
+    const { status, retryAfter } = await send(request);
+    return retryAfter === undefined
+      ? { kind: 'answered', statusCode: status }
+      : { kind: 'answered', statusCode: status, retryAfter };
+  } catch (error) {
+    return { kind: 'unreachable', reason: describeSendError(error, request.timeoutMs) };
+  }
+}
+
 /** An attempt's request, or the reason it must not be sent. */
 type Prepared =
   { kind: 'ready'; request: OutgoingDelivery } | Extract<SendResult, { kind: 'refused' }>;
@@ -421,7 +436,8 @@ export class DeliveryWorker {
   private async runStages(delivery: ClaimedDelivery): Promise<void> {
     const started = performance.now();
     const prepared = this.prepare(delivery);
-    const result = prepared.kind === 'ready' ? await this.send(prepared.request) : prepared;
+    const result =
+      prepared.kind === 'ready' ? await sendAttempt(this.deps.send, prepared.request) : prepared;
     const { clock, policy, random } = this.deps;
     const now = clock.now();
     const outcome = classifyAttempt(result, delivery, now, policy, random);
@@ -436,17 +452,6 @@ export class DeliveryWorker {
       };
     }
     return { kind: 'ready', request: buildDelivery(delivery, this.deps.policy.timeoutMs) };
-  }
-
-  private async send(request: OutgoingDelivery): Promise<SendResult> {
-    try {
-      const { status, retryAfter } = await this.deps.send(request);
-      return retryAfter === undefined
-        ? { kind: 'answered', statusCode: status }
-        : { kind: 'answered', statusCode: status, retryAfter };
-    } catch (error) {
-      return { kind: 'unreachable', reason: describeSendError(error, request.timeoutMs) };
-    }
   }
 
   private async record(

@@ -2,11 +2,10 @@ import { signBody } from '../webhook';
 import type { Clock, Random } from './clock';
 import {
   classifyAttempt,
-  describeSendError,
+  sendAttempt,
   type DeliveryPolicy,
   type RecordedAttempt,
   type SendDelivery,
-  type SendResult,
 } from './delivery';
 import { errorFields, type Logger } from './logger';
 import type { Store } from './store/types';
@@ -54,7 +53,8 @@ const BACKLOG_REPEAT_MS = 60 * 60_000;
 /**
  * POSTs operator events to RELAY_OPERATOR_WEBHOOK_URL, signed as X-Relay-Signature (hex
  * HMAC-SHA256 of the body). Events are queued and sent on their own timer, never in an
- * export's path, and retried like deliveries (the same classify and backoff). The queue is this
+ * export's path, and retried like deliveries (the same send, classify and backoff, so a 429's
+ * Retry-After is obeyed and its wait is not counted against the window). The queue is this
  * process's memory: alerts still unsent when the relay stops are logged, not kept.
  */
 export class OperatorAlerts {
@@ -175,12 +175,7 @@ export class OperatorAlerts {
       },
       timeoutMs: policy.timeoutMs,
     };
-    let result: SendResult;
-    try {
-      result = { kind: 'answered', statusCode: (await send(request)).status };
-    } catch (error) {
-      result = { kind: 'unreachable', reason: describeSendError(error, policy.timeoutMs) };
-    }
+    const result = await sendAttempt(send, request);
     const outcome = classifyAttempt(result, alert, clock.now(), policy, random);
     alert.attempts += 1;
     if (outcome.kind === 'retry' || outcome.kind === 'throttled') {

@@ -125,6 +125,24 @@ describe('operator alerts', () => {
     },
   );
 
+  it('waits for the hook’s Retry-After on a 429, and leaves that wait out of the retry window', async () => {
+    target.respond = () => 410;
+    const answers = [{ status: 429, body: {}, headers: { 'Retry-After': '2' } }, 503, 200];
+    operator.respond = () => answers.shift() ?? 200;
+    // A window (0.72 s) shorter than the 429's wait: the 503 after it is retried only because
+    // the throttled time was added to the window, as a delivery's is.
+    const relay = await start({ RELAY_RETRY_WINDOW_HOURS: '0.0002' });
+    const { connection } = await connectWithSubscription(relay.url);
+    await ingest(relay.url, connection);
+    await operator.waitFor(3);
+    const [throttled, unavailable, sent] = operator.received;
+    expect(unavailable!.at - throttled!.at).toBeGreaterThanOrEqual(2_000);
+    // The 503 gets the ordinary backoff (10 ms base here), not another Retry-After wait.
+    expect(sent!.at - unavailable!.at).toBeLessThan(2_000);
+    expect(sent!.body.equals(throttled!.body)).toBe(true);
+    await relay.waitForLog((line) => line.msg === 'operator alert sent' && line.attempts === 3);
+  });
+
   it('sends deliveries.backlog once when the oldest pending delivery waits too long', async () => {
     target.respond = () => 503;
     const relay = await start({
