@@ -1,8 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { KeyCheckResult } from '../jazzhr/key-check';
 import { readHeader } from '../webhook';
+import { clientAddress, type AddressLimit } from './address-limit';
 import type { Clock } from './clock';
 import { HttpError, clip, notFound, whileConnected } from './http';
 import { hashApiKey, mintSecret, newId } from './ids';
@@ -121,7 +122,7 @@ export class Authenticator {
 
   /** Counts a JazzHR key check against the caller's address, or refuses it (429). */
   private takeKeyCheck(req: IncomingMessage): void {
-    const permit = this.deps.guard.takeCheck(req.socket.remoteAddress ?? 'unknown');
+    const permit = this.deps.guard.takeCheck(clientAddress(req));
     if (permit.allowed) return;
     this.deps.logger.warn('api key checks throttled', {
       retry_after_s: permit.retryAfterSeconds,
@@ -241,12 +242,55 @@ function revokedKey(): HttpError {
 }
 
 /**
- * Guards an operator endpoint with a token the operator configured (`variable` names it), given
- * as "Authorization: Bearer <token>"; compared in constant time.
+ * Wrong RELAY_ADMIN_TOKENs a client address may present (console login and operator API
+ * together) in 15 minutes, so the token cannot be guessed online.
  */
-export function requireBearerToken(req: IncomingMessage, expected: string, variable: string): void {
+export const ADMIN_TOKEN_FAILURES = { perWindow: 10, windowMs: 15 * 60_000 };
+
+export type TokenCheck =
+  { kind: 'accepted' } | { kind: 'wrong' } | { kind: 'limited'; retryAfterSeconds: number };
+
+/**
+ * Compares a presented token in constant time. With `failures`, wrong tokens count against the
+ * caller's address, and an address that has used them up is refused before any comparison, even
+ * with the right token, so that answer says nothing about the token.
+ */
+export function checkToken(
+  req: IncomingMessage,
+  given: string | undefined,
+  expected: string,
+  failures?: AddressLimit,
+): TokenCheck {
+  const address = clientAddress(req);
+  const permit = failures?.check(address) ?? { allowed: true };
+  if (!permit.allowed) return { kind: 'limited', retryAfterSeconds: permit.retryAfterSeconds };
+  if (given !== undefined && sameText(given, expected)) return { kind: 'accepted' };
+  failures?.count(address);
+  return { kind: 'wrong' };
+}
+
+export function tooManySignInsText(retryAfterSeconds: number): string {
+  return `Too many failed sign-ins; try again in ${retryAfterSeconds} seconds.`;
+}
+
+/**
+ * Guards an operator endpoint with a token the operator configured (`variable` names it), given
+ * as "Authorization: Bearer <token>"; compared in constant time, wrong ones limited by `failures`.
+ */
+export function requireBearerToken(
+  req: IncomingMessage,
+  expected: string,
+  variable: string,
+  failures?: AddressLimit,
+): void {
   const given = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-  if (given !== undefined && sameText(given, expected)) return;
+  const check = checkToken(req, given, expected, failures);
+  if (check.kind === 'accepted') return;
+  if (check.kind === 'limited') {
+    throw new HttpError(429, 'rate_limited', tooManySignInsText(check.retryAfterSeconds), {
+      'Retry-After': String(check.retryAfterSeconds),
+    });
+  }
   throw new HttpError(
     401,
     'unauthorized',
@@ -256,9 +300,14 @@ export function requireBearerToken(req: IncomingMessage, expected: string, varia
   );
 }
 
-/** Compares in constant time (for equal lengths): a secret is never compared with ===. */
+/**
+ * Compares in constant time, its length too (both sides are hashed to 32 bytes first): a secret
+ * is never compared with ===.
+ */
 export function sameText(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return timingSafeEqual(sha256(given), sha256(expected));
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
 }

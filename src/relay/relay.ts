@@ -2,7 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { checkApiKey } from '../jazzhr/key-check';
-import { Authenticator, type ApiKeyChecker, type AuthenticatorDeps } from './auth';
+import { AddressLimit } from './address-limit';
+import {
+  ADMIN_TOKEN_FAILURES,
+  Authenticator,
+  type ApiKeyChecker,
+  type AuthenticatorDeps,
+} from './auth';
 import { systemClock, type Clock, type Random } from './clock';
 import type { RelayConfig } from './config';
 import {
@@ -108,6 +114,7 @@ export async function startRelay(
         clock,
         logger,
         auth: authenticator(config, options, base, alerts),
+        adminSignIns: new AddressLimit(clock, ADMIN_TOKEN_FAILURES),
         config: routeConfig(config, options, policy, () => publicUrl),
         worker,
         recentConnections: new RecentConnections(store, clock),

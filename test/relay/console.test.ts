@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -49,6 +50,27 @@ async function logIn(relayUrl: string): Promise<{ cookie: string; setCookie: str
 async function page(url: string, cookie: string): Promise<{ status: number; html: string }> {
   const response = await fetch(url, { headers: { cookie }, redirect: 'manual' });
   return { status: response.status, html: await response.text() };
+}
+
+/** A login POSTed from another loopback address, so the relay sees a second client. */
+function logInFrom(localAddress: string, relayUrl: string, token: string): Promise<number> {
+  const body = new URLSearchParams({ token }).toString();
+  return new Promise((resolve, reject) => {
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'content-length': Buffer.byteLength(body),
+    };
+    const post = request(
+      `${relayUrl}/console/login`,
+      { method: 'POST', localAddress, headers },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    post.on('error', reject);
+    post.end(body);
+  });
 }
 
 function csrfOf(html: string): string {
@@ -110,6 +132,44 @@ describe('operator console', () => {
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('set-cookie')).toBeNull();
     expect(await wrong.text()).toContain('That token is not this relay’s RELAY_ADMIN_TOKEN.');
+  });
+
+  it('limits failed logins per address: 429 with Retry-After and no hint about the token', async () => {
+    // A relay of its own, so the other tests' logins from this address are not limited.
+    const limited = await processes.start();
+    const logInWith = (token: string) => fetch(`${limited.url}/console/login`, form({ token }));
+    for (let i = 0; i < 9; i += 1) expect((await logInWith(`wrong-${i}`)).status).toBe(401);
+    // Under the limit the right token still gets in.
+    expect((await logInWith(ADMIN_TOKEN)).status).toBe(303);
+    expect((await logInWith('wrong-9')).status).toBe(401);
+
+    // Ten failures: now even the right token is refused, with the same answer as a wrong one.
+    for (const token of [ADMIN_TOKEN, 'wrong-10']) {
+      const refused = await logInWith(token);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('set-cookie')).toBeNull();
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(890);
+      expect(retryAfter).toBeLessThanOrEqual(900);
+      const html = await refused.text();
+      expect(html).toContain(`Too many failed sign-ins; try again in ${retryAfter} seconds.`);
+      expect(html).toContain('name="token"');
+      expect(html).not.toContain('That token is not');
+    }
+    // The operator API takes the same token, so it shares the count.
+    const operator = await fetch(`${limited.url}/v1/operator/recover`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ since: new Date().toISOString() }),
+    });
+    expect(operator.status).toBe(429);
+    expect(operator.headers.get('retry-after')).toMatch(/^\d+$/);
+    // Another client address is not limited.
+    expect(await logInFrom('127.0.0.2', limited.url, ADMIN_TOKEN)).toBe(303);
+    await limited.waitForLog(
+      (line) => line.msg === 'console login refused' && line.reason === 'too many failed sign-ins',
+    );
+    await processes.stop(limited);
   });
 
   it('sets an HttpOnly, SameSite=Strict session cookie on /console, not Secure over plain http', async () => {

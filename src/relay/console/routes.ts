@@ -7,7 +7,7 @@ import { retryDelivery } from '../routes/deliveries';
 import { requeueFailed } from '../routes/recovery';
 import { DEFAULT_CHANNEL } from '../store/types';
 import { redirect, sendPage } from './html';
-import { sameText } from '../auth';
+import { checkToken, tooManySignInsText } from '../auth';
 import { ConsoleSessions, clearedSessionCookie, sessionCookie } from './session';
 import {
   connectionPage,
@@ -170,7 +170,18 @@ async function showConnection(
 async function logIn(ctx: RelayContext, { req, res }: RouteRequest): Promise<void> {
   const { adminToken, sessions: console } = sessions(ctx);
   const token = (await readForm(req)).get('token') ?? '';
-  if (!sameText(token, adminToken)) {
+  const check = checkToken(req, token, adminToken, ctx.adminSignIns);
+  if (check.kind === 'limited') {
+    ctx.logger.warn('console login refused', {
+      reason: 'too many failed sign-ins',
+      retry_after_s: check.retryAfterSeconds,
+    });
+    const message = { text: tooManySignInsText(check.retryAfterSeconds), error: true };
+    return sendPage(res, 429, loginPage(message), {
+      'Retry-After': String(check.retryAfterSeconds),
+    });
+  }
+  if (check.kind === 'wrong') {
     ctx.logger.warn('console login refused', { reason: token === '' ? 'no token' : 'wrong token' });
     const message = { text: 'That token is not this relay’s RELAY_ADMIN_TOKEN.', error: true };
     return sendPage(res, 401, loginPage(message));

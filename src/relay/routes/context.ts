@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import type { AddressLimit } from '../address-limit';
 import type { Authenticator } from '../auth';
 import type { Clock } from '../clock';
 import type { DeliveryWorker } from '../delivery';
@@ -17,6 +18,8 @@ export interface RelayContext {
   clock: Clock;
   logger: Logger;
   auth: Authenticator;
+  /** Wrong RELAY_ADMIN_TOKENs per client address, console login and operator API together. */
+  adminSignIns: AddressLimit;
   config: RouteConfig;
   /** This process's delivery worker, woken when deliveries become due. */
   worker: Pick<DeliveryWorker, 'nudge' | 'lastLoopAt'>;

@@ -24,12 +24,15 @@ export const recoveryRoutes: Route[] = [
   },
 ];
 
-/** The operator endpoints exist only when RELAY_ADMIN_TOKEN is set, and need it as a bearer token. */
-export function requireAdmin({ config }: RelayContext, req: IncomingMessage): void {
+/**
+ * The operator endpoints exist only when RELAY_ADMIN_TOKEN is set, and need it as a bearer token;
+ * wrong ones count with the console's failed logins.
+ */
+export function requireAdmin({ config, adminSignIns }: RelayContext, req: IncomingMessage): void {
   if (config.adminToken === undefined) {
     throw notFound('The operator API is off: the relay has no RELAY_ADMIN_TOKEN.');
   }
-  requireBearerToken(req, config.adminToken, 'RELAY_ADMIN_TOKEN');
+  requireBearerToken(req, config.adminToken, 'RELAY_ADMIN_TOKEN', adminSignIns);
 }
 
 /** Failed deliveries of one connection (or all) received in the JSON body's range go back to pending, due now. */
