@@ -4,36 +4,18 @@
  */
 import { RetentionSweeper } from '../../src/relay/retention';
 import { silentLogger } from '../../src/relay/logger';
-import type { Store } from '../../src/relay/store/types';
 import { FakeClock } from './support/clock';
-import { createSqliteDatabase, type TestDatabase } from './support/databases';
-import { EXPORT_BODY, jazzhrHeaders, startTestRelay, type TestRelay } from './support/relay';
-import { OTHER_VALID_API_KEY, RecordingServer, VALID_API_KEY } from './support/servers';
+import { createSqliteDatabase } from './support/databases';
+import { EXPORT_BODY, jazzhrHeaders, relayForEachTest } from './support/relay';
+import { OTHER_VALID_API_KEY, VALID_API_KEY } from './support/servers';
 
 const DAY = 24 * 60 * 60_000;
 /** The fixture candidate's name, as it appears in the export's body. */
 const CANDIDATE = 'Kenny JazzHR';
 
 describe("candidates' data", () => {
-  let database: TestDatabase;
-  let store: Store;
-  let target: RecordingServer;
-  let t: TestRelay;
-
-  beforeAll(async () => {
-    database = await createSqliteDatabase();
-    store = await database.openStore();
-    target = await new RecordingServer().start();
-  });
-  afterAll(async () => {
-    await target.stop();
-    await database.drop();
-  });
-  beforeEach(async () => {
-    await database.reset();
-    t = await startTestRelay(store, { defaultKey: VALID_API_KEY });
-  });
-  afterEach(() => t.close());
+  const setup = relayForEachTest(createSqliteDatabase, { defaultKey: VALID_API_KEY });
+  const { t, target } = setup;
 
   async function connectWithExport(uuid: string) {
     const { body: connection } = await t.api('POST', '/v1/connections');
@@ -49,7 +31,7 @@ describe("candidates' data", () => {
     return { connection, subscription: subscribed.body };
   }
 
-  const fileText = () => Buffer.concat(database.files!());
+  const fileText = () => Buffer.concat(setup.database.files!());
 
   it('keeps the candidate and every secret out of the database files', async () => {
     const { connection, subscription } = await connectWithExport('at-rest');
@@ -89,7 +71,7 @@ describe("candidates' data", () => {
     expect((await t.api('DELETE', `/v1/connections/${connection.id}`)).status).toBe(204);
     for (const table of ['connections', 'subscriptions', 'exports', 'deliveries']) {
       const column = table === 'connections' ? 'id' : 'connection_id';
-      const rows = await database.query(
+      const rows = await setup.database.query(
         `SELECT COUNT(*) AS n FROM ${table} WHERE ${column} = '${connection.id}'`,
       );
       expect([table, rows]).toEqual([table, [{ n: 0 }]]);
@@ -121,7 +103,7 @@ describe("candidates' data", () => {
     );
     const logs: string[] = [];
     const sweeper = new RetentionSweeper({
-      store,
+      store: setup.store,
       clock: t.clock,
       logger: {
         ...silentLogger,

@@ -2,40 +2,13 @@
  * Channels over HTTP (one ingest URL per JazzHR integration name, each subscription on one
  * channel), the cap on active subscriptions per connection, and normalised target URLs.
  */
-import type { Store } from '../../src/relay/store/types';
-import { databaseKinds, type TestDatabase } from './support/databases';
-import {
-  EXPORT_BODY,
-  hmacHex,
-  jazzhrHeaders,
-  startTestRelay,
-  type TestRelay,
-} from './support/relay';
-import { OTHER_VALID_API_KEY, RecordingServer, VALID_API_KEY } from './support/servers';
+import { databaseKinds } from './support/databases';
+import { EXPORT_BODY, hmacHex, jazzhrHeaders, relayForEachTest } from './support/relay';
+import { OTHER_VALID_API_KEY, VALID_API_KEY } from './support/servers';
 
 describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => {
-  let database: TestDatabase;
-  let store: Store;
-  let target: RecordingServer;
-  let t: TestRelay;
-
-  beforeAll(async () => {
-    database = await createDatabase();
-    store = await database.openStore();
-    target = await new RecordingServer().start();
-  });
-  afterAll(async () => {
-    await target.stop();
-    await database.drop();
-  });
-  beforeEach(async () => {
-    await database.reset();
-    target.received.length = 0;
-    t = await startTestRelay(store, { defaultKey: VALID_API_KEY });
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+  const setup = relayForEachTest(createDatabase, { defaultKey: VALID_API_KEY });
+  const { t, target } = setup;
 
   async function connect(key = VALID_API_KEY) {
     const response = await t.api('POST', '/v1/connections', { key });
@@ -77,7 +50,7 @@ describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => 
   }
 
   async function exportCount(connectionId: string): Promise<number> {
-    const rows = await database.query(
+    const rows = await setup.database.query(
       `SELECT COUNT(*) AS n FROM exports WHERE connection_id = '${connectionId}'`,
     );
     return Number(rows[0]!.n);
@@ -244,7 +217,7 @@ describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => 
       expect(response.status).toBe(400);
       expect(response.body.error.code).toBe('bad_request');
       expect(response.body.error.message).toMatch(/^channel must be 1–40 characters/);
-      const rows = await database.query(
+      const rows = await setup.database.query(
         `SELECT COUNT(*) AS n FROM subscriptions WHERE connection_id = '${id}'`,
       );
       expect(Number(rows[0]!.n)).toBe(0);
@@ -293,8 +266,7 @@ describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => 
 
   describe('active subscriptions per connection', () => {
     beforeEach(async () => {
-      await t.close();
-      t = await startTestRelay(store, {
+      await t.restart({
         defaultKey: VALID_API_KEY,
         config: { maxSubscriptionsPerConnection: 3 },
       });

@@ -5,34 +5,24 @@
  */
 import { request } from 'node:http';
 
-import type { Connection, Store } from '../../src/relay/store/types';
-import { createSqliteDatabase, type TestDatabase } from './support/databases';
-import { EXPORT_BODY, jazzhrHeaders, startTestRelay, type TestRelay } from './support/relay';
+import type { Connection } from '../../src/relay/store/types';
+import { createSqliteDatabase } from './support/databases';
+import { EXPORT_BODY, jazzhrHeaders, relayForEachTest } from './support/relay';
 import { VALID_API_KEY } from './support/servers';
 
 const HOUR = 60 * 60_000;
 const rejectEveryKey = () => ({ status: 401, body: { error: 'Invalid API key' } });
 
 describe('API key lifecycle', () => {
-  let database: TestDatabase;
-  let store: Store;
-  let t: TestRelay;
-  let revoked: Connection[];
-
-  beforeAll(async () => {
-    database = await createSqliteDatabase();
-    store = await database.openStore();
+  const revoked: Connection[] = [];
+  const setup = relayForEachTest(createSqliteDatabase, {
+    defaultKey: VALID_API_KEY,
+    relay: { onConnectionRevoked: (connection) => revoked.push(connection) },
   });
-  afterAll(() => database.drop());
-  beforeEach(async () => {
-    await database.reset();
-    revoked = [];
-    t = await startTestRelay(store, {
-      defaultKey: VALID_API_KEY,
-      relay: { onConnectionRevoked: (connection) => revoked.push(connection) },
-    });
+  const { t } = setup;
+  beforeEach(() => {
+    revoked.length = 0;
   });
-  afterEach(() => t.close());
 
   async function connect() {
     const response = await t.api('POST', '/v1/connections');
@@ -55,7 +45,7 @@ describe('API key lifecycle', () => {
     ]);
     expect(both.map((response) => response.status)).toEqual([200, 200]);
     expect(jazzhrCalls()).toBe(2);
-    expect((await store.connectionById(id))?.keyConfirmedAt).toBe(t.clock.now());
+    expect((await setup.store.connectionById(id))?.keyConfirmedAt).toBe(t.clock.now());
     expect((await t.api('GET', `/v1/connections/${id}/exports`)).status).toBe(200);
     expect(jazzhrCalls()).toBe(2);
   });
@@ -76,7 +66,7 @@ describe('API key lifecycle', () => {
       message: expect.stringContaining('revoked its connection'),
     });
     expect(revoked.map((connection) => connection.id)).toEqual([id]);
-    expect((await store.connectionById(id))?.revokedAt).toBe(t.clock.now());
+    expect((await setup.store.connectionById(id))?.revokedAt).toBe(t.clock.now());
     expect(t.logs.join('')).toContain('connection revoked: JazzHR no longer accepts its key');
 
     // JazzHR accepting the key again changes nothing: the connection stays revoked.
@@ -104,7 +94,9 @@ describe('API key lifecycle', () => {
       jazzhrHeaders(EXPORT_BODY, secret, 'after-revoke'),
     );
     expect(ingested.status).toBe(200);
-    expect((await store.recentExports(id, 5)).map((item) => item.uuid)).toEqual(['after-revoke']);
+    expect((await setup.store.recentExports(id, 5)).map((item) => item.uuid)).toEqual([
+      'after-revoke',
+    ]);
   });
 
   it('lets the last confirmation stand for 24 hours while JazzHR cannot be reached, asking at most once a minute', async () => {
@@ -126,12 +118,12 @@ describe('API key lifecycle', () => {
     const stale = await t.api('GET', `/v1/connections/${id}/exports`);
     expect(stale.status).toBe(502);
     expect(stale.body.error.code).toBe('jazzhr_unavailable');
-    expect((await store.connectionById(id))?.revokedAt).toBeNull();
+    expect((await setup.store.connectionById(id))?.revokedAt).toBeNull();
 
     t.jazzhr.respond = () => ({ status: 200, body: [] });
     t.clock.advance(60_000);
     expect((await t.api('GET', `/v1/connections/${id}/exports`)).status).toBe(200);
-    expect((await store.connectionById(id))?.keyConfirmedAt).toBe(t.clock.now());
+    expect((await setup.store.connectionById(id))?.keyConfirmedAt).toBe(t.clock.now());
   });
 
   it('checks at most 10 new keys a minute per client address, then answers 429 with Retry-After', async () => {

@@ -2,43 +2,21 @@ import { request } from 'node:http';
 
 import { hashApiKey, mintSecret } from '../../src/relay/ids';
 import type { Store } from '../../src/relay/store/types';
-import { databaseKinds, type TestDatabase } from './support/databases';
+import { databaseKinds } from './support/databases';
 import {
   EXPORT_BODY,
   hmacHex,
   jazzhrHeaders,
-  startTestRelay,
+  relayForEachTest,
   type JsonBody,
-  type TestRelay,
 } from './support/relay';
 import { OTHER_VALID_API_KEY, RecordingServer, VALID_API_KEY } from './support/servers';
 
 const HOUR = 60 * 60_000;
 
 describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabase) => {
-  let database: TestDatabase;
-  let store: Store;
-  let target: RecordingServer;
-  let t: TestRelay;
-
-  beforeAll(async () => {
-    database = await createDatabase();
-    store = await database.openStore();
-    target = await new RecordingServer().start();
-  });
-  afterAll(async () => {
-    await target.stop();
-    await database.drop();
-  });
-  beforeEach(async () => {
-    await database.reset();
-    target.received.length = 0;
-    target.respond = () => 200;
-    t = await startTestRelay(store, { defaultKey: VALID_API_KEY });
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+  const setup = relayForEachTest(createDatabase, { defaultKey: VALID_API_KEY });
+  const { t, target } = setup;
 
   async function connect(key = VALID_API_KEY) {
     const response = await t.api('POST', '/v1/connections', { key });
@@ -70,7 +48,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
   }
 
   async function exportCount(connectionId: string): Promise<number> {
-    const rows = await database.query(
+    const rows = await setup.database.query(
       `SELECT COUNT(*) AS n FROM exports WHERE connection_id = '${connectionId}'`,
     );
     return Number(rows[0]!.n);
@@ -510,17 +488,16 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
       expect.arrayContaining(['/gone/', '/alive/', '/alive/']),
     );
     expect(target.received.filter((r) => r.path === '/gone/')).toHaveLength(1);
-    expect((await store.subscriptionById(alive.id))?.active).toBe(true);
+    expect((await setup.store.subscriptionById(alive.id))?.active).toBe(true);
 
     // Turning the Zap on again subscribes the same target anew.
     expect((await subscribe(id, '/gone/')).id).toBe(gone.id);
-    expect((await store.subscriptionById(gone.id))?.active).toBe(true);
+    expect((await setup.store.subscriptionById(gone.id))?.active).toBe(true);
   });
 
   it('records timeouts and unreachable targets as retryable errors', async () => {
     const { id, secret } = await connect();
-    await t.close();
-    t = await startTestRelay(store, {
+    await t.restart({
       defaultKey: VALID_API_KEY,
       config: { deliveryTimeoutMs: 200 },
     });
@@ -604,16 +581,15 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     it('reuses a connection read within the last second, yet sees a rotation made by another relay process at once', async () => {
       const connection = await connect();
       let reads = 0;
-      const counting: Store = Object.create(store, {
+      const counting: Store = Object.create(setup.store, {
         connectionById: {
           value: (id: string) => {
             reads += 1;
-            return store.connectionById(id);
+            return setup.store.connectionById(id);
           },
         },
       });
-      await t.close();
-      t = await startTestRelay(counting, { defaultKey: VALID_API_KEY });
+      await t.restart({ defaultKey: VALID_API_KEY }, counting);
       const send = (secret: string, uuid: string) =>
         t.ingest(connection.id, EXPORT_BODY, jazzhrHeaders(EXPORT_BODY, secret, uuid));
 
@@ -626,7 +602,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
 
       // Another process shares the database and rotates: this one still holds the old copy.
       const newSecret = mintSecret();
-      await store.rotateSecret({
+      await setup.store.rotateSecret({
         id: connection.id,
         newSecret,
         now: t.clock.now(),
@@ -710,13 +686,14 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
       expect(t.jazzhr.received).toHaveLength(1);
       expect(t.jazzhr.received[0]!.path).toBe(`/users/page/1?apikey=${key}`);
 
-      const rows = await database.query(
+      const rows = await setup.database.query(
         `SELECT * FROM connections WHERE id = '${first[0]!.body.id}'`,
       );
       expect(rows[0]!.api_key_hash).toBe(hashApiKey(key));
       for (const table of ['connections', 'subscriptions', 'exports', 'deliveries']) {
-        const dump = JSON.stringify(await database.query(`SELECT * FROM ${table}`), (_k, v) =>
-          typeof v === 'bigint' ? String(v) : v,
+        const dump = JSON.stringify(
+          await setup.database.query(`SELECT * FROM ${table}`),
+          (_k, v) => (typeof v === 'bigint' ? String(v) : v),
         );
         expect(dump).not.toContain(key);
       }
@@ -768,7 +745,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
         expect({ path, status: response.status }).toEqual({ path, status: 404 });
       }
       expect(t.jazzhr.received).toHaveLength(0);
-      expect(await database.query('SELECT id FROM connections')).toEqual([{ id }]);
+      expect(await setup.database.query('SELECT id FROM connections')).toEqual([{ id }]);
     });
 
     it('keeps every account to its own connection, subscriptions and deliveries', async () => {
@@ -793,8 +770,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
   describe('access token', () => {
     const token = 'relay-access-token-0123456789';
     beforeEach(async () => {
-      await t.close();
-      t = await startTestRelay(store, {
+      await t.restart({
         defaultKey: VALID_API_KEY,
         config: { accessToken: token },
       });
@@ -855,8 +831,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     });
 
     it('refuses targets outside RELAY_ALLOWED_TARGET_HOSTS, naming the variable and the host', async () => {
-      await t.close();
-      t = await startTestRelay(store, {
+      await t.restart({
         defaultKey: VALID_API_KEY,
         config: { allowedTargetHosts: ['hooks.zapier.com'] },
       });
@@ -991,13 +966,12 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
 
     it('turns an unexpected failure into a 500 that says nothing internal', async () => {
       const { id } = await connect();
-      const failing = Object.create(store) as Store;
+      const failing = Object.create(setup.store) as Store;
       failing.recentExports = () =>
         Promise.reject(
           Object.assign(new Error('connection to secret-host:5432 lost'), { code: 'ECONNRESET' }),
         );
-      await t.close();
-      t = await startTestRelay(failing, { defaultKey: VALID_API_KEY });
+      await t.restart({ defaultKey: VALID_API_KEY }, failing);
       const response = await t.api('GET', `/v1/connections/${id}/exports`);
       expect(response.status).toBe(500);
       expect(response.body.error.code).toBe('internal_error');
@@ -1008,12 +982,11 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
 
     it('answers 500 to a request whose handler throws, logs the error by name, and serves the next', async () => {
       const { id } = await connect();
-      const failing = Object.create(store) as Store;
+      const failing = Object.create(setup.store) as Store;
       failing.recentExports = () => {
         throw new TypeError('Cannot read properties of undefined');
       };
-      await t.close();
-      t = await startTestRelay(failing, { defaultKey: VALID_API_KEY });
+      await t.restart({ defaultKey: VALID_API_KEY }, failing);
       const response = await t.api('GET', `/v1/connections/${id}/exports`);
       expect(response.status).toBe(500);
       expect(response.body.error.code).toBe('internal_error');

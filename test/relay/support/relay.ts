@@ -7,6 +7,7 @@ import { createJsonLogger } from '../../../src/relay/logger';
 import { startRelay, type RelayOptions, type RunningRelay } from '../../../src/relay/relay';
 import type { Store } from '../../../src/relay/store/types';
 import { FakeClock } from './clock';
+import type { TestDatabase } from './databases';
 import { RecordingServer, startFakeJazzHR } from './servers';
 
 /** The real test candidate JazzHR exported, byte for byte as kept in the fixture. */
@@ -23,98 +24,168 @@ export function hmacHex(body: Buffer | string, secret: string): string {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type JsonBody = any;
 
-export interface TestRelay {
-  relay: RunningRelay;
-  clock: FakeClock;
-  jazzhr: RecordingServer;
-  logs: string[];
-  api(
+export interface TestRelayOptions {
+  config?: Partial<RelayConfig>;
+  relay?: RelayOptions;
+  /** The API key api() sends unless told another (or null for none). */
+  defaultKey?: string;
+}
+
+type Answer = { status: number; body: JsonBody };
+
+/**
+ * A relay in this process with a stand-in JazzHR and a fake clock; unless options.relay says
+ * otherwise, its delivery worker runs only when drained. Closed, it can be started again, so a
+ * test can change the options the file started it with.
+ */
+export class TestRelay {
+  relay!: RunningRelay;
+  clock!: FakeClock;
+  jazzhr!: RecordingServer;
+  logs: string[] = [];
+  private store!: Store;
+  private defaultKey: string | undefined;
+
+  async start(store: Store, options: TestRelayOptions = {}): Promise<this> {
+    const clock = new FakeClock();
+    const logs: string[] = [];
+    const jazzhr = await startFakeJazzHR();
+    this.relay = await startRelay(testConfig(jazzhr.url, options.config), {
+      store,
+      clock,
+      random: () => 0.5,
+      logger: createJsonLogger(
+        (line) => logs.push(line),
+        () => clock.now(),
+      ),
+      startWorker: false,
+      ...options.relay,
+    });
+    this.store = store;
+    this.defaultKey = options.defaultKey;
+    this.clock = clock;
+    this.jazzhr = jazzhr;
+    this.logs = logs;
+    return this;
+  }
+
+  /** Closes this relay and starts another with `options`, on the same store unless given one. */
+  async restart(options: TestRelayOptions, store = this.store): Promise<void> {
+    await this.close();
+    await this.start(store, options);
+  }
+
+  async api(
     method: string,
     path: string,
-    options?: { key?: string | null; token?: string; json?: unknown; body?: string },
-  ): Promise<{ status: number; body: JsonBody }>;
-  ingest(
+    options: { key?: string | null; token?: string; json?: unknown; body?: string } = {},
+  ): Promise<Answer> {
+    const { key = this.defaultKey, token, json, body } = options;
+    const headers: Record<string, string> = {};
+    if (key) headers.authorization = `Bearer ${key}`;
+    if (token !== undefined) headers['x-relay-access-token'] = token;
+    if (json !== undefined) headers['content-type'] = 'application/json';
+    return answerOf(
+      await fetch(`${this.relay.url}${path}`, {
+        method,
+        headers,
+        body: json !== undefined ? JSON.stringify(json) : body,
+      }),
+    );
+  }
+
+  async ingest(
     connectionId: string,
     body: Buffer | string,
     headers: Record<string, string>,
-  ): Promise<{ status: number; body: JsonBody }>;
+  ): Promise<Answer> {
+    return answerOf(
+      await fetch(`${this.relay.url}/hooks/jazzhr/${connectionId}`, {
+        method: 'POST',
+        headers,
+        body,
+      }),
+    );
+  }
+
   /** Runs the delivery worker until nothing is due at the fake clock's time. */
-  drain(): Promise<number>;
-  close(): Promise<void>;
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const count = await this.relay.worker.runOnce();
+      if (count === 0) return total;
+      total += count;
+    }
+  }
+
+  async close(): Promise<void> {
+    // The stand-in stops whatever the relay does: a relay that cannot stop then fails its
+    // test's hook instead of leaving a listening server that keeps jest from exiting.
+    await Promise.all([this.relay.close(), this.jazzhr.stop()]);
+  }
 }
 
-export async function startTestRelay(
-  store: Store,
-  options: { config?: Partial<RelayConfig>; relay?: RelayOptions; defaultKey?: string } = {},
-): Promise<TestRelay> {
-  const clock = new FakeClock();
-  const jazzhr = await startFakeJazzHR();
-  const logs: string[] = [];
-  const config: RelayConfig = {
+function testConfig(jazzhrApiUrl: string, overrides: Partial<RelayConfig> = {}): RelayConfig {
+  return {
     ...loadConfig({}),
     port: 0,
     host: '127.0.0.1',
     database: { kind: 'sqlite', path: ':unused:' },
-    jazzhrApiUrl: jazzhr.url,
+    jazzhrApiUrl,
     deliveryTimeoutMs: 2_000,
     retryBaseDelayMs: 10_000,
     pollIntervalMs: 50,
     allowedTargetHosts: ['127.0.0.1'],
-    ...options.config,
+    ...overrides,
   };
-  const relay = await startRelay(config, {
-    store,
-    clock,
-    random: () => 0.5,
-    logger: createJsonLogger(
-      (line) => logs.push(line),
-      () => clock.now(),
-    ),
-    startWorker: false,
-    ...options.relay,
+}
+
+async function answerOf(response: Response): Promise<Answer> {
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+export function startTestRelay(store: Store, options: TestRelayOptions = {}): Promise<TestRelay> {
+  return new TestRelay().start(store, options);
+}
+
+/** What relayForEachTest sets up. `t` and `target` stay the same objects all through the file. */
+export interface RelayForEachTest {
+  t: TestRelay;
+  /** Where subscriptions deliver: emptied, and answering 200, before each test. */
+  target: RecordingServer;
+  /** The file's database and the store on it, from beforeAll on; emptied before each test. */
+  database: TestDatabase;
+  store: Store;
+}
+
+/**
+ * The hooks of a file that tests one relay at a time: a database and a delivery target for the
+ * whole file, and before each test an emptied database and a relay started with `options`
+ * (closed after it).
+ */
+export function relayForEachTest(
+  createDatabase: () => Promise<TestDatabase>,
+  options: TestRelayOptions = {},
+): RelayForEachTest {
+  const setup = { t: new TestRelay(), target: new RecordingServer() } as RelayForEachTest;
+  beforeAll(async () => {
+    setup.database = await createDatabase();
+    setup.store = await setup.database.openStore();
+    await setup.target.start();
   });
-  const defaultKey = options.defaultKey;
-  return {
-    relay,
-    clock,
-    jazzhr,
-    logs,
-    async api(method, path, { key = defaultKey, token, json, body } = {}) {
-      const headers: Record<string, string> = {};
-      if (key) headers.authorization = `Bearer ${key}`;
-      if (token !== undefined) headers['x-relay-access-token'] = token;
-      if (json !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetch(`${relay.url}${path}`, {
-        method,
-        headers,
-        body: json !== undefined ? JSON.stringify(json) : body,
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    },
-    async ingest(connectionId, body, headers) {
-      const response = await fetch(`${relay.url}/hooks/jazzhr/${connectionId}`, {
-        method: 'POST',
-        headers,
-        body,
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    },
-    async drain() {
-      let total = 0;
-      for (;;) {
-        const count = await relay.worker.runOnce();
-        if (count === 0) return total;
-        total += count;
-      }
-    },
-    async close() {
-      // The stand-in stops whatever the relay does: a relay that cannot stop then fails its
-      // test's hook instead of leaving a listening server that keeps jest from exiting.
-      await Promise.all([relay.close(), jazzhr.stop()]);
-    },
-  };
+  afterAll(async () => {
+    await setup.target.stop();
+    await setup.database.drop();
+  });
+  beforeEach(async () => {
+    await setup.database.reset();
+    setup.target.received.length = 0;
+    setup.target.respond = () => 200;
+    await setup.t.start(setup.store, options);
+  });
+  afterEach(() => setup.t.close());
+  return setup;
 }
 
 /** The headers JazzHR sends with an export, signed with `secret`. */
