@@ -13,6 +13,7 @@ import {
   connectionSummariesQuery,
   connectionSummaryRecord,
   deliveryRecord,
+  legacyReplacedSecrets,
   PENDING_DELIVERIES_QUERY,
   pendingDeliveriesRecord,
 } from './records';
@@ -24,17 +25,20 @@ import {
   pendingMigrations,
   writeProbeSql,
 } from './schema';
-import { SEALED_TABLES, SealedRecords } from './sealed-records';
+import { SealedRecords, resealEveryTable, type SealedTable } from './sealed-records';
 import {
   DEFAULT_CHANNEL,
   SubscriptionLimitError,
-  type AttemptOutcome,
   type ClaimInput,
-  type RecoveryRange,
+  type FinishInput,
   type IngestResult,
+  type NewConnection,
   type NewExport,
+  type NewSubscription,
+  type RecoveryRange,
   type ReencryptResult,
   type RotationResult,
+  type SecretRotation,
   type Store,
 } from './types';
 
@@ -109,22 +113,11 @@ export class PostgresStore implements Store {
       'SELECT id, secret, previous_secret, previous_secret_expires_at, updated_at FROM connections',
     );
     for (const row of connections.rows) {
-      const expires = row.previous_secret_expires_at as number | null;
-      const replaced =
-        row.previous_secret !== null && expires !== null && expires > now
-          ? [
-              {
-                secret: String(row.previous_secret),
-                replacedAt: Number(row.updated_at),
-                validUntil: expires,
-              },
-            ]
-          : [];
       await client.query(
         'UPDATE connections SET secret = $1, replaced_secrets = $2 WHERE id = $3',
         [
           this.sealed.connectionSecret((row.secret as Buffer).toString('utf8')),
-          this.sealed.replacedSecrets(replaced),
+          this.sealed.replacedSecrets(legacyReplacedSecrets(row, now)),
           row.id,
         ],
       );
@@ -193,7 +186,7 @@ export class PostgresStore implements Store {
     return rows.map((row) => connectionSummaryRecord.parse(row));
   }
 
-  async insertConnection(input: { id: string; apiKeyHash: string; secret: string; now: number }) {
+  async insertConnection(input: NewConnection) {
     // The no-op update makes RETURNING yield the existing row on conflict, in one statement.
     const row = await this.one(
       `INSERT INTO connections (id, api_key_hash, secret, key_confirmed_at, created_at, updated_at)
@@ -205,12 +198,7 @@ export class PostgresStore implements Store {
     return this.sealed.connection(row);
   }
 
-  async rotateSecret(input: {
-    id: string;
-    newSecret: string;
-    now: number;
-    graceMs: number;
-  }): Promise<RotationResult | undefined> {
+  async rotateSecret(input: SecretRotation): Promise<RotationResult | undefined> {
     return this.transaction(async (client) => {
       const { rows } = await client.query(
         `SELECT ${CONNECTION_COLUMNS} FROM connections WHERE id = $1 FOR UPDATE`,
@@ -266,15 +254,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  async upsertSubscription(input: {
-    id: string;
-    connectionId: string;
-    targetUrl: string;
-    channel?: string;
-    secret: string;
-    now: number;
-    maxActive?: number;
-  }) {
+  async upsertSubscription(input: NewSubscription) {
     const row = await this.transaction(async (client) => {
       if (input.maxActive !== undefined) {
         // Subscribes to one connection take turns, so two cannot both take the last place.
@@ -485,12 +465,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  async finishAttempt(input: {
-    id: string;
-    leaseToken: string;
-    now: number;
-    outcome: AttemptOutcome;
-  }) {
+  async finishAttempt(input: FinishInput) {
     const { outcome } = input;
     const written = outcomeColumns(outcome);
     const record = async (client: Pool | PoolClient) => {
@@ -523,13 +498,8 @@ export class PostgresStore implements Store {
     });
   }
 
-  async reencrypt(): Promise<ReencryptResult> {
-    const result: ReencryptResult = { connections: 0, subscriptions: 0, exports: 0 };
-    for (const sealed of SEALED_TABLES) {
-      const rewritten = await this.reseal(sealed);
-      if (sealed.table !== 'relay_settings') result[sealed.table] = rewritten;
-    }
-    return result;
+  reencrypt(): Promise<ReencryptResult> {
+    return resealEveryTable((sealed) => this.reseal(sealed));
   }
 
   /**
@@ -537,7 +507,7 @@ export class PostgresStore implements Store {
    * and counts the rows it changed. A value changed meanwhile (a rotation) is left as the
    * other writer made it.
    */
-  private async reseal({ table, key, start, columns }: (typeof SEALED_TABLES)[number]) {
+  private async reseal({ table, key, start, columns }: SealedTable) {
     const names = columns.map(([column]) => column).join(', ');
     let rewritten = 0;
     let after = start;

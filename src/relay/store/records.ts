@@ -41,6 +41,23 @@ export function afterRotation(
   ];
 }
 
+/**
+ * A connection row from before replaced secrets held one previous secret: still live, it is
+ * the one replaced secret, valid as long as it was.
+ */
+export function legacyReplacedSecrets(row: Record<string, unknown>, now: number): ReplacedSecret[] {
+  const expires = row.previous_secret_expires_at as number | null;
+  return row.previous_secret !== null && expires !== null && expires > now
+    ? [
+        {
+          secret: String(row.previous_secret),
+          replacedAt: Number(row.updated_at),
+          validUntil: expires,
+        },
+      ]
+    : [];
+}
+
 /** Every secret an ingest signature may match now: the current one first. */
 export function acceptedSecrets(
   connection: Pick<Connection, 'secret' | 'replacedSecrets'>,

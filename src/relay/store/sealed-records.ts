@@ -20,19 +20,23 @@ import {
   type StoredExport,
   type Subscription,
 } from './records';
+import type { ReencryptResult } from './types';
 
 const replacedSecretsJson = z
   .string()
   .transform((text) => JSON.parse(text) as unknown)
   .pipe(z.array(replacedSecret));
 
-/** Every sealed column, by table: what `reencrypt` walks. `start` is below every key of the table. */
-export const SEALED_TABLES: ReadonlyArray<{
+/** A table's sealed columns. `start` is below every key of the table. */
+export interface SealedTable {
   table: 'connections' | 'subscriptions' | 'exports' | 'relay_settings';
   key: string;
   start: string | number;
   columns: ReadonlyArray<readonly [column: string, field: SealedField]>;
-}> = [
+}
+
+/** Every sealed column, by table: what `reencrypt` walks. */
+export const SEALED_TABLES: ReadonlyArray<SealedTable> = [
   {
     table: 'connections',
     key: 'id',
@@ -54,6 +58,21 @@ export const SEALED_TABLES: ReadonlyArray<{
   },
   { table: 'relay_settings', key: 'name', start: '', columns: [['value', 'key_check']] },
 ];
+
+/**
+ * Runs a store's `reseal` over each sealed table in turn and counts the rows it rewrote, per
+ * table; the key check in relay_settings is resealed too, but not counted.
+ */
+export async function resealEveryTable(
+  reseal: (sealed: SealedTable) => Promise<number>,
+): Promise<ReencryptResult> {
+  const result: ReencryptResult = { connections: 0, subscriptions: 0, exports: 0 };
+  for (const sealed of SEALED_TABLES) {
+    const rewritten = await reseal(sealed);
+    if (sealed.table !== 'relay_settings') result[sealed.table] = rewritten;
+  }
+  return result;
+}
 
 export class SealedRecords {
   constructor(readonly sealer: Sealer) {}

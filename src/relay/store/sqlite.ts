@@ -22,6 +22,7 @@ import {
   connectionSummariesQuery,
   connectionSummaryRecord,
   deliveryRecord,
+  legacyReplacedSecrets,
   PENDING_DELIVERIES_QUERY,
   pendingDeliveriesRecord,
 } from './records';
@@ -33,29 +34,25 @@ import {
   pendingMigrations,
   writeProbeSql,
 } from './schema';
-import { SEALED_TABLES, SealedRecords } from './sealed-records';
+import { SealedRecords, resealEveryTable, type SealedTable } from './sealed-records';
 import {
   DEFAULT_CHANNEL,
   SubscriptionLimitError,
-  type AttemptOutcome,
   type ClaimInput,
-  type RecoveryRange,
+  type FinishInput,
   type IngestResult,
+  type NewConnection,
   type NewExport,
+  type NewSubscription,
+  type RecoveryRange,
   type ReencryptResult,
   type RotationResult,
+  type SecretRotation,
   type Store,
 } from './types';
 
 const LEGACY_BATCH = 500;
 const REENCRYPT_BATCH = 500;
-
-interface FinishInput {
-  id: string;
-  leaseToken: string;
-  now: number;
-  outcome: AttemptOutcome;
-}
 
 /**
  * The embedded store, on two connections to one WAL file.
@@ -135,52 +132,39 @@ export class SqliteStore implements Store {
    * (and one previous secret, which joins the replaced secrets): seals them in place.
    */
   private sealLegacyRows(): void {
-    {
-      const now = Date.now();
-      for (const row of this.db
-        .prepare(
-          'SELECT id, secret, previous_secret, previous_secret_expires_at, updated_at FROM connections',
-        )
-        .all()) {
-        const expires = row.previous_secret_expires_at as number | null;
-        const replaced =
-          row.previous_secret !== null && expires !== null && expires > now
-            ? [
-                {
-                  secret: String(row.previous_secret),
-                  replacedAt: Number(row.updated_at),
-                  validUntil: expires,
-                },
-              ]
-            : [];
-        this.db
-          .prepare('UPDATE connections SET secret = ?, replaced_secrets = ? WHERE id = ?')
-          .run(
-            this.sealed.connectionSecret(String(row.secret)),
-            this.sealed.replacedSecrets(replaced),
-            String(row.id),
-          );
+    const now = Date.now();
+    for (const row of this.db
+      .prepare(
+        'SELECT id, secret, previous_secret, previous_secret_expires_at, updated_at FROM connections',
+      )
+      .all()) {
+      this.db
+        .prepare('UPDATE connections SET secret = ?, replaced_secrets = ? WHERE id = ?')
+        .run(
+          this.sealed.connectionSecret(String(row.secret)),
+          this.sealed.replacedSecrets(legacyReplacedSecrets(row, now)),
+          String(row.id),
+        );
+    }
+    for (const row of this.db.prepare('SELECT id, secret FROM subscriptions').all()) {
+      this.db
+        .prepare('UPDATE subscriptions SET secret = ? WHERE id = ?')
+        .run(this.sealed.subscriptionSecret(String(row.secret)), String(row.id));
+    }
+    const batch = this.db.prepare(
+      'SELECT id, headers, body FROM exports WHERE id > ? ORDER BY id LIMIT ?',
+    );
+    const update = this.db.prepare('UPDATE exports SET headers = ?, body = ? WHERE id = ?');
+    for (let after = 0, rows = batch.all(after, LEGACY_BATCH); rows.length > 0;) {
+      for (const row of rows) {
+        update.run(
+          this.sealed.sealer.seal('export.headers', String(row.headers)),
+          this.sealed.exportBody(row.body as Uint8Array),
+          Number(row.id),
+        );
       }
-      for (const row of this.db.prepare('SELECT id, secret FROM subscriptions').all()) {
-        this.db
-          .prepare('UPDATE subscriptions SET secret = ? WHERE id = ?')
-          .run(this.sealed.subscriptionSecret(String(row.secret)), String(row.id));
-      }
-      const batch = this.db.prepare(
-        'SELECT id, headers, body FROM exports WHERE id > ? ORDER BY id LIMIT ?',
-      );
-      const update = this.db.prepare('UPDATE exports SET headers = ?, body = ? WHERE id = ?');
-      for (let after = 0, rows = batch.all(after, LEGACY_BATCH); rows.length > 0;) {
-        for (const row of rows) {
-          update.run(
-            this.sealed.sealer.seal('export.headers', String(row.headers)),
-            this.sealed.exportBody(row.body as Uint8Array),
-            Number(row.id),
-          );
-        }
-        after = Number(rows[rows.length - 1]!.id);
-        rows = batch.all(after, LEGACY_BATCH);
-      }
+      after = Number(rows[rows.length - 1]!.id);
+      rows = batch.all(after, LEGACY_BATCH);
     }
   }
 
@@ -224,7 +208,7 @@ export class SqliteStore implements Store {
       .map((row) => connectionSummaryRecord.parse(row));
   }
 
-  async insertConnection(input: { id: string; apiKeyHash: string; secret: string; now: number }) {
+  async insertConnection(input: NewConnection) {
     const row = this.transaction(() => {
       this.statement(
         `INSERT INTO connections (id, api_key_hash, secret, key_confirmed_at, created_at, updated_at)
@@ -244,12 +228,7 @@ export class SqliteStore implements Store {
     return this.sealed.connection(row);
   }
 
-  async rotateSecret(input: {
-    id: string;
-    newSecret: string;
-    now: number;
-    graceMs: number;
-  }): Promise<RotationResult | undefined> {
+  async rotateSecret(input: SecretRotation): Promise<RotationResult | undefined> {
     return this.transaction(() => {
       const row = this.statement(`SELECT ${CONNECTION_COLUMNS} FROM connections WHERE id = ?`).get(
         input.id,
@@ -298,15 +277,7 @@ export class SqliteStore implements Store {
     return deleted;
   }
 
-  async upsertSubscription(input: {
-    id: string;
-    connectionId: string;
-    targetUrl: string;
-    channel?: string;
-    secret: string;
-    now: number;
-    maxActive?: number;
-  }) {
+  async upsertSubscription(input: NewSubscription) {
     const row = this.transaction(() => {
       if (input.maxActive !== undefined) {
         const counts = this.statement(
@@ -569,11 +540,7 @@ export class SqliteStore implements Store {
   }
 
   async reencrypt(): Promise<ReencryptResult> {
-    const result: ReencryptResult = { connections: 0, subscriptions: 0, exports: 0 };
-    for (const sealed of SEALED_TABLES) {
-      const rewritten = await this.reseal(sealed);
-      if (sealed.table !== 'relay_settings') result[sealed.table] = rewritten;
-    }
+    const result = await resealEveryTable((sealed) => this.reseal(sealed));
     this.scrubWal();
     return result;
   }
@@ -583,7 +550,7 @@ export class SqliteStore implements Store {
    * and counts the rows it changed. A value changed meanwhile (a rotation) is left as the
    * other writer made it.
    */
-  private async reseal({ table, key, start, columns }: (typeof SEALED_TABLES)[number]) {
+  private async reseal({ table, key, start, columns }: SealedTable) {
     const names = columns.map(([column]) => column).join(', ');
     const batch = this.db.prepare(
       `SELECT ${key} AS key, ${names} FROM ${table} WHERE ${key} > ? ORDER BY ${key} LIMIT ?`,

@@ -29,6 +29,30 @@ export class SubscriptionLimitError extends Error {
   }
 }
 
+export interface NewConnection {
+  id: string;
+  apiKeyHash: string;
+  secret: string;
+  now: number;
+}
+
+export interface SecretRotation {
+  id: string;
+  newSecret: string;
+  now: number;
+  graceMs: number;
+}
+
+export interface NewSubscription {
+  id: string;
+  connectionId: string;
+  targetUrl: string;
+  channel?: string;
+  secret: string;
+  now: number;
+  maxActive?: number;
+}
+
 export interface NewExport {
   connectionId: string;
   /** The channel it arrived on (default DEFAULT_CHANNEL): only that channel's subscriptions get it. */
@@ -89,6 +113,14 @@ export type AttemptOutcome =
   /** The target answered 410: the subscription is deactivated and its pending deliveries cancelled. */
   | { kind: 'gone'; statusCode: number; error: string };
 
+/** A leased delivery's attempt, over: what came of it. */
+export interface FinishInput {
+  id: string;
+  leaseToken: string;
+  now: number;
+  outcome: AttemptOutcome;
+}
+
 export interface ClaimInput {
   now: number;
   limit: number;
@@ -124,23 +156,13 @@ export interface Store {
   /** The newest `limit` connections with their last export and counts, for the operator console. */
   connectionSummaries(limit: number): Promise<ConnectionSummary[]>;
   /** Inserts a connection, or returns the one that already exists for the key hash. */
-  insertConnection(input: {
-    id: string;
-    apiKeyHash: string;
-    secret: string;
-    now: number;
-  }): Promise<Connection>;
+  insertConnection(input: NewConnection): Promise<Connection>;
   /**
    * The current secret joins the replaced ones, accepted until now + graceMs; replaced secrets
    * past their time are dropped. With MAX_REPLACED_SECRETS still live, nothing changes and the
    * answer says when the oldest expires.
    */
-  rotateSecret(input: {
-    id: string;
-    newSecret: string;
-    now: number;
-    graceMs: number;
-  }): Promise<RotationResult | undefined>;
+  rotateSecret(input: SecretRotation): Promise<RotationResult | undefined>;
   /** Records that JazzHR accepted the connection's key at `now`. */
   confirmApiKey(id: string, now: number): Promise<void>;
   /** Marks the connection revoked; true only for the call that revoked it. */
@@ -154,15 +176,7 @@ export interface Store {
    * SubscriptionLimitError when it would make more than `maxActive` (default: no limit) active
    * subscriptions for the connection; an active one subscribed again never counts twice.
    */
-  upsertSubscription(input: {
-    id: string;
-    connectionId: string;
-    targetUrl: string;
-    channel?: string;
-    secret: string;
-    now: number;
-    maxActive?: number;
-  }): Promise<Subscription>;
+  upsertSubscription(input: NewSubscription): Promise<Subscription>;
   subscriptionById(id: string): Promise<Subscription | undefined>;
   /** A connection's subscriptions, active or not, newest first. */
   subscriptionsOf(connectionId: string): Promise<Subscription[]>;
@@ -210,10 +224,5 @@ export interface Store {
    */
   claimDueDeliveries(input: ClaimInput): Promise<ClaimedDelivery[]>;
   /** Records an attempt's outcome; false when the lease was lost meanwhile (nothing is changed then). */
-  finishAttempt(input: {
-    id: string;
-    leaseToken: string;
-    now: number;
-    outcome: AttemptOutcome;
-  }): Promise<boolean>;
+  finishAttempt(input: FinishInput): Promise<boolean>;
 }
