@@ -71,16 +71,58 @@ export async function startRelay(
   options: RelayOptions = {},
 ): Promise<RunningRelay> {
   const logger = options.logger ?? createJsonLogger();
+  const store = options.store ?? (await openOwnStore(config, logger));
+  const parts = relayParts(config, options, store, logger);
+  let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const server = httpServer(config, options, parts, () => publicUrl);
+  const port = await listenOrCloseStore(server, config, parts);
+  if (config.publicUrl === undefined) publicUrl = `http://localhost:${port}`;
+  startBackgroundWork(parts, options);
+  logger.info('relay listening', {
+    port,
+    store: store.kind,
+    access_token_required: config.accessToken !== undefined,
+  });
+  return runningRelay(parts, server, `http://${reachableHost(config.host)}:${port}`);
+}
+
+/** What one relay is made of, besides its HTTP server. */
+interface RelayParts {
+  store: Store;
+  /** False when the caller gave the store: then the caller closes it. */
+  ownsStore: boolean;
+  clock: Clock;
+  logger: Logger;
+  policy: DeliveryPolicy;
+  metrics: RelayMetrics;
+  alerts: OperatorAlerts | undefined;
+  worker: DeliveryWorker;
+  retention: RetentionSweeper;
+}
+
+/** The store config.database names, with the sealer the config gives. */
+function openOwnStore(config: RelayConfig, logger: Logger): Promise<Store> {
+  // Async, so a bad encryption key rejects too and is reported as the database step.
+  return atStartup(
+    'database',
+    (async () => openStore(config.database, openSealer(config, logger)))(),
+  );
+}
+
+/** The delivery worker, retention sweep, metrics and operator alerts around the store. */
+function relayParts(
+  config: RelayConfig,
+  options: RelayOptions,
+  store: Store,
+  logger: Logger,
+): RelayParts {
   const clock = options.clock ?? systemClock;
-  const store =
-    options.store ??
-    (await atStartup(
-      'database',
-      (async () => openStore(config.database, openSealer(config, logger)))(),
-    ));
-  const ownsStore = options.store === undefined;
-  const base = { store, clock, logger };
-  const retention = new RetentionSweeper({ ...base, retentionMs: config.retentionDays * DAY_MS });
+  const retention = new RetentionSweeper({
+    store,
+    clock,
+    logger,
+    retentionMs: config.retentionDays * DAY_MS,
+  });
   const policy = deliveryPolicy(config, options);
   const random = options.random ?? Math.random;
   const send = options.send ?? sendOverHttp;
@@ -99,8 +141,18 @@ export async function startRelay(
     policy,
     allowedTargetHosts: config.allowedTargetHosts,
   });
+  const ownsStore = options.store === undefined;
+  return { store, ownsStore, clock, logger, policy, metrics, alerts, worker, retention };
+}
 
-  let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+/** The HTTP server with the relay's routes, not listening yet. */
+function httpServer(
+  config: RelayConfig,
+  options: RelayOptions,
+  parts: RelayParts,
+  publicUrl: () => string,
+): Server {
+  const { store, clock, logger, policy, metrics, alerts, worker } = parts;
   const timeouts = { ...HTTP_TIMEOUTS, ...options.httpTimeouts };
   const server = createServer(
     {
@@ -113,9 +165,9 @@ export async function startRelay(
         store,
         clock,
         logger,
-        auth: authenticator(config, options, base, alerts),
+        auth: authenticator(config, options, { store, clock, logger }, alerts),
         adminSignIns: new AddressLimit(clock, ADMIN_TOKEN_FAILURES),
-        config: routeConfig(config, options, policy, () => publicUrl),
+        config: routeConfig(config, options, policy, publicUrl),
         worker,
         recentConnections: new RecentConnections(store, clock),
         ingestBudget: new ByteBudget(config.maxInflightBytes),
@@ -127,28 +179,38 @@ export async function startRelay(
     ),
   );
   server.maxConnections = config.maxConnections;
+  return server;
+}
+
+/** Listens on the configured port and answers the one it got; a store it opened is closed if it cannot. */
+async function listenOrCloseStore(
+  server: Server,
+  config: RelayConfig,
+  { store, ownsStore }: RelayParts,
+): Promise<number> {
   try {
     await atStartup('listen', listen(server, config.port, config.host));
   } catch (error) {
     if (ownsStore) await store.close();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
-  if (config.publicUrl === undefined) publicUrl = `http://localhost:${port}`;
+  return (server.address() as AddressInfo).port;
+}
+
+/** The delivery loop and retention sweep (unless the caller drives them), and the backlog alert's check. */
+function startBackgroundWork({ worker, retention, alerts }: RelayParts, options: RelayOptions) {
   if (options.startWorker !== false) {
     worker.start();
     retention.start();
   }
   alerts?.start();
-  logger.info('relay listening', {
-    port,
-    store: store.kind,
-    access_token_required: config.accessToken !== undefined,
-  });
+}
 
+function runningRelay(parts: RelayParts, server: Server, url: string): RunningRelay {
+  const { store, ownsStore, logger, worker, retention, alerts } = parts;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${reachableHost(config.host)}:${port}`,
+    url,
     server,
     store,
     worker,
