@@ -156,6 +156,30 @@ function addUnseen<T>(into: T[], seen: Set<string>, records: readonly T[]): void
   }
 }
 
+/**
+ * Reads pages 1 to `maxPages` with `readPage`, each record once, stopping at a page shorter
+ * than PAGE_SIZE or one that repeats the page before.
+ */
+async function walkPages<T>(
+  maxPages: number,
+  readPage: (page: number) => Promise<T[]>,
+): Promise<T[]> {
+  const all: T[] = [];
+  const seen = new Set<string>();
+  let previousIds = '';
+  for (let page = 1; page <= maxPages; page += 1) {
+    const records = await readPage(page);
+    // A page that repeats the one before means JazzHR is not paging (REFERENCE.md §1a, the
+    // ?page= trap): reading on would only fetch the same records again.
+    const ids = pageIds(records);
+    if (page > 1 && ids !== '' && ids === previousIds) break;
+    previousIds = ids;
+    addUnseen(all, seen, records);
+    if (records.length < PAGE_SIZE) break;
+  }
+  return all;
+}
+
 export function jazzhr(z: ZObject, bundle: Bundle) {
   const apiKey = String(bundle.authData?.api_key ?? '').trim();
 
@@ -185,20 +209,9 @@ export function jazzhr(z: ZObject, bundle: Bundle) {
     options: { filters?: Filters; maxPages?: number } = {},
   ): Promise<z.infer<S>[]> {
     const maxPages = checkedMaxPages(z, options.maxPages ?? DEFAULT_MAX_PAGES);
-    const all: z.infer<S>[] = [];
-    const seen = new Set<string>();
-    let previousIds = '';
-    for (let page = 1; page <= maxPages; page += 1) {
-      const records = await list(resource, schema, { filters: options.filters, page });
-      // A page that repeats the one before means JazzHR is not paging (REFERENCE.md §1a, the
-      // ?page= trap): reading on would only fetch the same records again.
-      const ids = pageIds(records);
-      if (page > 1 && ids !== '' && ids === previousIds) break;
-      previousIds = ids;
-      addUnseen(all, seen, records);
-      if (records.length < PAGE_SIZE) break;
-    }
-    return all;
+    return walkPages(maxPages, (page) =>
+      list(resource, schema, { filters: options.filters, page }),
+    );
   }
 
   async function get<S extends ZodType>(
