@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 
-import { JAZZHR_HEADER, signBody } from '../webhook';
+import { envelopeFromHeaders, envelopeToHeaders, signBody } from '../webhook';
 import type { Clock, Random } from './clock';
 import { isAllowedTargetHost } from './config';
 import { errorFields, errorProperty, type Logger } from './logger';
@@ -141,19 +141,21 @@ export function retryAfterMs(value: string | undefined, now: number): number | u
   return Math.min(Math.max(waitMs, 0), MAX_RETRY_AFTER_MS);
 }
 
-/** The request a target receives: the stored body verbatim, signed under the subscription's secret. */
+/**
+ * The request a target receives: the stored body verbatim, signed under the subscription's secret,
+ * with the export's envelope and the time the relay received it.
+ */
 export function buildDelivery(delivery: ClaimedDelivery, timeoutMs: number): OutgoingDelivery {
-  const headers: Record<string, string> = {
+  const envelope = {
+    ...envelopeFromHeaders(delivery.headers),
+    signature: signBody(delivery.body, delivery.secret),
+    receivedAt: new Date(delivery.exportReceivedAt).toISOString(),
+  };
+  const headers = {
     'Content-Type': 'application/json',
     'User-Agent': 'jazzhr-zapier-relay/1',
-    [JAZZHR_HEADER.event]: delivery.headers['x-jazzhr-event'],
-    [JAZZHR_HEADER.uuid]: delivery.headers['x-jazzhr-uuid'],
-    [JAZZHR_HEADER.signature]: signBody(delivery.body, delivery.secret),
+    ...envelopeToHeaders(envelope),
   };
-  const exportContext = delivery.headers['x-jazzhr-export-context'];
-  if (exportContext !== undefined) headers[JAZZHR_HEADER.exportContext] = exportContext;
-  const link = delivery.headers.link;
-  if (link !== undefined) headers[JAZZHR_HEADER.link] = link;
   return { url: delivery.targetUrl, body: delivery.body, headers, timeoutMs };
 }
 

@@ -17,19 +17,3 @@ export function mintSecret(): string {
 export function hashApiKey(apiKey: string): string {
   return createHash('sha256').update('jazzhr-relay/api-key\n').update(apiKey, 'utf8').digest('hex');
 }
-
-/**
- * Stands in for a missing X-JazzHR-UUID: the same body always gets the same id, so a resent
- * export is still deduplicated. Shaped as a UUID (version 8, "custom") for consumers that expect one.
- */
-export function deriveExportUuid(body: Uint8Array): string {
-  const hex = createHash('sha256').update(body).digest('hex');
-  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
-  return [
-    hex.slice(0, 8),
-    hex.slice(8, 12),
-    `8${hex.slice(13, 16)}`,
-    `${variant}${hex.slice(17, 20)}`,
-    hex.slice(20, 32),
-  ].join('-');
-}

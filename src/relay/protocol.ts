@@ -78,20 +78,17 @@ export const subscriptionResponse = z.object({
 });
 export type SubscriptionResponse = z.infer<typeof subscriptionResponse>;
 
-/** The JazzHR headers kept with an export and forwarded with each delivery (lower-case names). */
-export const exportHeaders = z.object({
-  'x-jazzhr-event': z.string(),
-  'x-jazzhr-uuid': z.string(),
-  'x-jazzhr-export-context': z.string().optional(),
-  link: z.string().optional(),
-});
-export type ExportHeaders = z.infer<typeof exportHeaders>;
+/**
+ * An export's envelope as stored with it and listed here: what envelopeToHeaders writes
+ * (lower-case names), read back with envelopeFromHeaders.
+ */
+export const envelopeHeaders = z.record(z.string(), z.string());
 
 export const exportItem = z.object({
   uuid: z.string(),
   event: z.string(),
   received_at: z.string(),
-  headers: exportHeaders,
+  headers: envelopeHeaders,
   /** The raw body exactly as JazzHR sent it, so its signature can still be checked. */
   body: z.string(),
 });

@@ -113,7 +113,8 @@ describe('buildDelivery', () => {
     secret: 'subscription-secret',
     body: new Uint8Array(EXPORT_BODY),
     headers: { 'x-jazzhr-event': 'CANDIDATE-EXPORT', 'x-jazzhr-uuid': 'u-1' },
-  } as ClaimedDelivery;
+    exportReceivedAt: Date.parse('2024-03-01T12:00:00.000Z'),
+  } as unknown as ClaimedDelivery;
 
   it('signs the stored bytes with the subscription secret and forwards only headers that came', () => {
     const outgoing = buildDelivery(claimed, 1234);
@@ -124,9 +125,10 @@ describe('buildDelivery', () => {
       headers: {
         'Content-Type': 'application/json',
         'User-Agent': 'jazzhr-zapier-relay/1',
-        'X-JazzHR-Event': 'CANDIDATE-EXPORT',
-        'X-JazzHR-UUID': 'u-1',
-        'X-JazzHR-Signature': hmacHex(EXPORT_BODY, 'subscription-secret'),
+        'x-jazzhr-event': 'CANDIDATE-EXPORT',
+        'x-jazzhr-uuid': 'u-1',
+        'x-jazzhr-signature': hmacHex(EXPORT_BODY, 'subscription-secret'),
+        'x-relay-received-at': '2024-03-01T12:00:00.000Z',
       },
     });
   });
@@ -374,7 +376,7 @@ describe('DeliveryWorker', () => {
     const running = worker(async (delivery) => {
       if (sent.length === 6) announceLast();
       await new Promise((resolve) => setTimeout(resolve, 30));
-      sent.push(delivery.headers['X-JazzHR-UUID']!);
+      sent.push(delivery.headers['x-jazzhr-uuid']!);
       return { status: 200 };
     });
     running.start();
@@ -485,7 +487,7 @@ describe('DeliveryWorker', () => {
         if (delivery.url.includes('/hook') && !delivery.url.includes('other')) {
           hanging += 1;
           await hung;
-        } else delivered.push(delivery.headers['X-JazzHR-UUID']!);
+        } else delivered.push(delivery.headers['x-jazzhr-uuid']!);
         return { status: 200 };
       },
       { policy: { ...policy, concurrency: 8, maxPerSubscriptionPerSecond: 100 } },

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { deriveExportUuid, hashApiKey, mintSecret, newId } from '../../src/relay/ids';
+import { hashApiKey, mintSecret, newId } from '../../src/relay/ids';
 
 describe('ids and secrets', () => {
   it('makes unguessable, prefixed ids', () => {
@@ -24,15 +24,5 @@ describe('ids and secrets', () => {
       createHash('sha256').update('kH7vQ2mX9pL4rT8wZ3nB6cY1dF5gJ0sA').digest('hex'),
     );
     expect(hashApiKey('kH7vQ2mX9pL4rT8wZ3nB6cY1dF5gJ0sB')).not.toBe(hash);
-  });
-
-  it('derives a stable, UUID-shaped id from the body bytes', () => {
-    const body = Buffer.from('{"candidate": {}}');
-    const uuid = deriveExportUuid(body);
-    expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(deriveExportUuid(Buffer.from('{"candidate": {}}'))).toBe(uuid);
-    expect(deriveExportUuid(Buffer.from('{"candidate": {} }'))).not.toBe(uuid);
-    const digest = createHash('sha256').update(body).digest('hex');
-    expect(uuid.replace(/-/g, '').slice(0, 12)).toBe(digest.slice(0, 12));
   });
 });

@@ -1,11 +1,17 @@
+import { createHash } from 'node:crypto';
+
 import fc from 'fast-check';
 
 import {
+  deriveExportUuid,
+  envelopeFromHeaders,
+  envelopeToHeaders,
   headerReader,
   jazzhrLink,
   JAZZHR_EVENT,
   JAZZHR_HEADER,
   readHeader,
+  type ExportEnvelope,
 } from '../../src/webhook/headers';
 
 describe('readHeader', () => {
@@ -117,5 +123,126 @@ describe('jazzhrLink', () => {
 
   it('leaves an absent Link absent', () => {
     expect(jazzhrLink(undefined)).toBeUndefined();
+  });
+});
+
+describe('the export envelope', () => {
+  const asSent = (name: string) =>
+    name.replace(
+      /(^|-)([a-z])/g,
+      (_match, dash: string, letter: string) => dash + letter.toUpperCase(),
+    );
+  /** The spellings an envelope's headers reach us in: Node's, as sent, Zapier's, CGI's. */
+  const spellings: Record<string, (name: string) => string> = {
+    node: (name) => name,
+    sent: asSent,
+    zapier: (name) => `Http-${asSent(name)}`,
+    cgi: (name) => `HTTP_${name.toUpperCase().replace(/-/g, '_')}`,
+  };
+  const respelled = (headers: Record<string, string>, spell: (name: string) => string) =>
+    Object.fromEntries(Object.entries(headers).map(([name, value]) => [spell(name), value]));
+
+  const text = fc
+    .string({ minLength: 1, maxLength: 20 })
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
+  const envelope: fc.Arbitrary<ExportEnvelope> = fc.record(
+    {
+      event: fc.constantFrom(JAZZHR_EVENT.candidateExport, JAZZHR_EVENT.verify, 'candidate-export'),
+      uuid: text,
+      signature: fc.stringMatching(/^[0-9a-f]{64}$/),
+      exportContext: text,
+      link: fc.constantFrom(
+        'https://app.jazz.co/app/v2/candidate/1',
+        '<https://jazzhr.com/c/2>; rel="x"',
+      ),
+      receivedAt: fc
+        .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
+        .map((date) => date.toISOString()),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('reads back what it wrote, in every spelling', () => {
+    fc.assert(
+      fc.property(envelope, fc.constantFrom(...Object.keys(spellings)), (sent, spelling) => {
+        const headers = envelopeToHeaders(sent);
+        expect(Object.keys(headers)).toHaveLength(Object.keys(sent).length);
+        expect(envelopeFromHeaders(respelled(headers, spellings[spelling]!))).toStrictEqual({
+          ...sent,
+        });
+      }),
+    );
+  });
+
+  it("writes lower-case names, the relay's receipt time as X-Relay-Received-At", () => {
+    expect(
+      envelopeToHeaders({
+        event: 'CANDIDATE-EXPORT',
+        uuid: 'u-1',
+        signature: 'ab',
+        exportContext: 'job_1',
+        link: 'https://app.jazz.co/c/1',
+        receivedAt: '2024-03-01T12:00:00.000Z',
+      }),
+    ).toStrictEqual({
+      'x-jazzhr-event': 'CANDIDATE-EXPORT',
+      'x-jazzhr-uuid': 'u-1',
+      'x-jazzhr-signature': 'ab',
+      'x-jazzhr-export-context': 'job_1',
+      link: 'https://app.jazz.co/c/1',
+      'x-relay-received-at': '2024-03-01T12:00:00.000Z',
+    });
+    expect(envelopeToHeaders({})).toStrictEqual({});
+  });
+
+  it("leaves out blank values and a Link that is not JazzHR's, and keeps the event as sent", () => {
+    expect(
+      envelopeFromHeaders({
+        'Http-X-Jazzhr-Event': ' candidate-export ',
+        'Http-X-Jazzhr-Uuid': '  ',
+        'Http-X-Jazzhr-Export-Context': '',
+        'Http-Link': 'https://evil.example/?next=https://app.jazz.co/',
+        'Http-X-Relay-Received-At': '',
+        'Content-Type': 'application/json',
+      }),
+    ).toStrictEqual({ event: 'candidate-export' });
+    expect(envelopeFromHeaders({ 'X-JazzHR-Event': '' })).toStrictEqual({ event: '' });
+    expect(envelopeFromHeaders(undefined)).toStrictEqual({});
+  });
+
+  it('reads an export row stored before there was an envelope, and would store it alike', () => {
+    const storedRow = JSON.parse(
+      '{"x-jazzhr-event":"CANDIDATE-EXPORT","x-jazzhr-uuid":"old-export","x-jazzhr-export-context":"job_1","link":"https://app.jazz.co/c/1"}',
+    ) as Record<string, string>;
+    const read = envelopeFromHeaders(storedRow);
+    expect(read).toStrictEqual({
+      event: 'CANDIDATE-EXPORT',
+      uuid: 'old-export',
+      exportContext: 'job_1',
+      link: 'https://app.jazz.co/c/1',
+    });
+    expect(envelopeToHeaders(read)).toStrictEqual(storedRow);
+    // Older relays kept a blank X-JazzHR-Export-Context; it reads as none.
+    expect(envelopeFromHeaders({ ...storedRow, 'x-jazzhr-export-context': '' })).not.toHaveProperty(
+      'exportContext',
+    );
+  });
+});
+
+describe('deriveExportUuid', () => {
+  it('derives a stable, UUID-shaped id from the body bytes', () => {
+    const body = Buffer.from('{"candidate": {}}');
+    const uuid = deriveExportUuid(body);
+    expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(deriveExportUuid(Buffer.from('{"candidate": {}}'))).toBe(uuid);
+    expect(deriveExportUuid(Buffer.from('{"candidate": {} }'))).not.toBe(uuid);
+    const digest = createHash('sha256').update(body).digest('hex');
+    expect(uuid.replace(/-/g, '').slice(0, 12)).toBe(digest.slice(0, 12));
+  });
+
+  it('derives the same id from a body as text and as bytes', () => {
+    const body = '{"candidate": {"person": {"name": "Zoë"}}}';
+    expect(deriveExportUuid(body)).toBe(deriveExportUuid(Buffer.from(body)));
   });
 });

@@ -2,19 +2,20 @@ import type { IncomingMessage } from 'node:http';
 
 import {
   CandidateExportParseError,
+  deriveExportUuid,
+  envelopeFromHeaders,
+  envelopeToHeaders,
   JAZZHR_EVENT,
-  JAZZHR_HEADER,
-  jazzhrLink,
   isChannel,
   parseCandidateExport,
-  readHeader,
   verifySignature,
   CHANNEL_RULE,
+  type EnvelopeHeaders,
+  type ExportEnvelope,
 } from '../../webhook';
 import { HttpError, clip, formatBytes, notFound, readBody, sendJson } from '../http';
-import { deriveExportUuid } from '../ids';
 import type { IngestOutcome } from '../metrics';
-import type { ExportHeaders, IngestResponse } from '../protocol';
+import type { IngestResponse } from '../protocol';
 import { acceptedSecrets } from '../store/records';
 import { DEFAULT_CHANNEL, type Connection, type IngestResult } from '../store/types';
 import type { RelayContext, Route, RouteRequest } from './context';
@@ -113,12 +114,14 @@ async function ingestWithin(
   { req, res, params }: RouteRequest,
 ): Promise<IngestOutcome | undefined> {
   const started = performance.now();
+  const sent = envelopeFromHeaders(req.headers);
   const { connection, body, secretIndex, now } = await readSignedBody(
     ctx,
     req,
     params.connection_id!,
+    sent.signature,
   );
-  const event = readHeader(req.headers, JAZZHR_HEADER.event)?.toUpperCase();
+  const event = sent.event?.toUpperCase();
   const channel = params.channel ?? DEFAULT_CHANNEL;
   const logFields = {
     connection_id: connection.id,
@@ -135,21 +138,20 @@ async function ingestWithin(
     return undefined;
   }
   requireCandidateExport(event, body);
-  const givenUuid = readHeader(req.headers, JAZZHR_HEADER.uuid);
-  const uuid = givenUuid || deriveExportUuid(body);
+  const uuid = sent.uuid ?? deriveExportUuid(body);
   const result = await storeExport(ctx, {
     connection,
     channel,
     uuid,
     event,
-    headers: exportHeaders(req, event, uuid),
+    headers: storedHeaders(sent, event, uuid),
     body,
     now,
   });
   ctx.logger.info('export received', {
     ...logFields,
     export_uuid: uuid,
-    uuid_derived: givenUuid === undefined || givenUuid === '',
+    uuid_derived: sent.uuid === undefined,
     duplicate: !result.stored,
     deliveries: result.deliveries,
     bytes: body.length,
@@ -167,7 +169,12 @@ async function ingestWithin(
 }
 
 /** The body, once its signature matched one of the connection's current secrets. */
-async function readSignedBody(ctx: RelayContext, req: IncomingMessage, connectionId: string) {
+async function readSignedBody(
+  ctx: RelayContext,
+  req: IncomingMessage,
+  connectionId: string,
+  signature: string | undefined,
+) {
   const recent = await ctx.recentConnections.read(connectionId, true);
   let connection = recent.connection;
   if (!connection) {
@@ -177,24 +184,25 @@ async function readSignedBody(ctx: RelayContext, req: IncomingMessage, connectio
   }
   const body = await readBody(req, ctx.config.maxIngestBytes);
   const now = ctx.clock.now();
-  let signature = checkSignature(req, body, connection, now);
-  if (!signature.ok && signature.reason === 'mismatch' && recent.reused) {
+  let check = checkSignature(body, signature, connection, now);
+  if (!check.ok && check.reason === 'mismatch' && recent.reused) {
     ({ connection } = await ctx.recentConnections.read(connection.id, false));
     if (!connection) throw notFound('This relay no longer has this connection.');
-    signature = checkSignature(req, body, connection, now);
+    check = checkSignature(body, signature, connection, now);
   }
-  if (!signature.ok) {
-    throw new HttpError(401, 'invalid_signature', signature.message, {}, signature.reason);
+  if (!check.ok) {
+    throw new HttpError(401, 'invalid_signature', check.message, {}, check.reason);
   }
-  return { connection, body, secretIndex: signature.secretIndex, now };
+  return { connection, body, secretIndex: check.secretIndex, now };
 }
 
-function checkSignature(req: IncomingMessage, body: Buffer, connection: Connection, now: number) {
-  return verifySignature(
-    body,
-    readHeader(req.headers, JAZZHR_HEADER.signature),
-    acceptedSecrets(connection, now),
-  );
+function checkSignature(
+  body: Buffer,
+  signature: string | undefined,
+  connection: Connection,
+  now: number,
+) {
+  return verifySignature(body, signature, acceptedSecrets(connection, now));
 }
 
 function requireCandidateExport(
@@ -219,7 +227,11 @@ function requireCandidateExport(
   }
 }
 
-function exportHeaders(req: IncomingMessage, event: string, uuid: string): ExportHeaders {
+/**
+ * What is kept of the envelope JazzHR sent: not its signature (each delivery is signed anew)
+ * nor a receipt time a sender might claim (the relay's own is stored with the export).
+ */
+function storedHeaders(sent: ExportEnvelope, event: string, uuid: string): EnvelopeHeaders {
   if (uuid.length > MAX_UUID_LENGTH) {
     throw new HttpError(
       400,
@@ -227,12 +239,7 @@ function exportHeaders(req: IncomingMessage, event: string, uuid: string): Expor
       `X-JazzHR-UUID must be at most ${MAX_UUID_LENGTH} characters.`,
     );
   }
-  const headers: ExportHeaders = { 'x-jazzhr-event': event, 'x-jazzhr-uuid': uuid };
-  const exportContext = readHeader(req.headers, JAZZHR_HEADER.exportContext);
-  if (exportContext !== undefined) headers['x-jazzhr-export-context'] = exportContext;
-  const link = jazzhrLink(readHeader(req.headers, JAZZHR_HEADER.link));
-  if (link !== undefined) headers.link = link;
-  return headers;
+  return envelopeToHeaders({ event, uuid, exportContext: sent.exportContext, link: sent.link });
 }
 
 /** Stores the export with its deliveries. */
@@ -243,7 +250,7 @@ async function storeExport(
     channel: string;
     uuid: string;
     event: string;
-    headers: ExportHeaders;
+    headers: EnvelopeHeaders;
     body: Buffer;
     now: number;
   },

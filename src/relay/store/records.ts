@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-import { deliveryStatus, exportHeaders, type ExportHeaders } from '../protocol';
+import type { EnvelopeHeaders } from '../../webhook';
+import { deliveryStatus, envelopeHeaders } from '../protocol';
 
 const epochMs = z.number().int();
 const flag = z.union([z.boolean(), z.number()]).transform(Boolean);
@@ -12,7 +13,7 @@ const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expe
 export const headersJson = z
   .string()
   .transform((text) => JSON.parse(text) as unknown)
-  .pipe(exportHeaders);
+  .pipe(envelopeHeaders);
 
 /** A secret replaced by a rotation, still accepted until `validUntil`. */
 export const replacedSecret = z.object({
@@ -119,7 +120,7 @@ export const exportRow = z.object({
 export interface StoredExport {
   uuid: string;
   event: string;
-  headers: ExportHeaders;
+  headers: EnvelopeHeaders;
   body: Uint8Array;
   receivedAt: number;
 }
@@ -161,13 +162,14 @@ export const pendingDeliveriesRecord = z
 /** A delivery leased to one worker, with everything needed to send it. */
 export const claimedDeliveryRow = deliveryRecord.extend({
   leaseToken: z.string(),
+  exportReceivedAt: epochMs,
   headers: bytes,
   body: bytes,
   targetUrl: z.string(),
   secret: bytes,
 });
 export type ClaimedDelivery = Omit<z.infer<typeof claimedDeliveryRow>, 'headers' | 'secret'> & {
-  headers: ExportHeaders;
+  headers: EnvelopeHeaders;
   secret: string;
 };
 
@@ -193,7 +195,8 @@ export const DELIVERY_COLUMNS = `d.id, e.uuid AS "exportUuid", d.subscription_id
   e.erased_at IS NOT NULL AS "exportErased", d.created_at AS "createdAt", d.updated_at AS "updatedAt"`;
 
 /** Columns of `deliveries d JOIN exports e JOIN subscriptions s`. */
-export const CLAIMED_DELIVERY_COLUMNS = `${DELIVERY_COLUMNS}, d.lease_token AS "leaseToken", e.headers, e.body,
+export const CLAIMED_DELIVERY_COLUMNS = `${DELIVERY_COLUMNS}, d.lease_token AS "leaseToken",
+  e.received_at AS "exportReceivedAt", e.headers, e.body,
   s.target_url AS "targetUrl", s.secret`;
 
 /** One row of the operator console's list of connections: counts and times, never secrets. */

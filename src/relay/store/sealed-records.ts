@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 import type { SealedField, Sealer } from '../encryption';
-import type { ExportHeaders } from '../protocol';
+import type { EnvelopeHeaders } from '../../webhook';
 import {
   claimedDeliveryRow,
   connectionRow,
@@ -98,7 +98,7 @@ export class SealedRecords {
       : this.sealer.seal('connection.retired_secrets', JSON.stringify(list));
   }
 
-  exportHeaders(headers: ExportHeaders): Buffer {
+  exportHeaders(headers: EnvelopeHeaders): Buffer {
     return this.sealer.seal('export.headers', JSON.stringify(headers));
   }
 

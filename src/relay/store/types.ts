@@ -1,4 +1,5 @@
-import type { DeliveryStatus, ExportHeaders } from '../protocol';
+import type { EnvelopeHeaders } from '../../webhook';
+import type { DeliveryStatus } from '../protocol';
 import type {
   ClaimedDelivery,
   Connection,
@@ -59,7 +60,8 @@ export interface NewExport {
   channel?: string;
   uuid: string;
   event: string;
-  headers: ExportHeaders;
+  /** envelopeToHeaders of what JazzHR sent: event, uuid, export context and link. */
+  headers: EnvelopeHeaders;
   body: Uint8Array;
   receivedAt: number;
   /** When the deliveries created for this export stop being retried. */
