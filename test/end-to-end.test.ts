@@ -489,7 +489,7 @@ describe('a candidate export, end to end', () => {
     const [listed] = items;
     expect(candidateExportedItemSchema.strict().parse(listed)).toEqual(listed);
     const { item } = firstExport;
-    // Times derived from receipt differ: the relay received it before the Zap did.
+    // Times derived from receipt are the relay's in both: the delivery said when it received the export.
     const withoutReceiptTimes = (value: CandidateExportedItem) => ({
       ...value,
       received_at: undefined,
@@ -500,6 +500,7 @@ describe('a candidate export, end to end', () => {
     });
     expect(withoutReceiptTimes(listed!)).toEqual(withoutReceiptTimes(item));
     expect(Date.parse(listed!.received_at)).toBeLessThanOrEqual(Date.parse(item.received_at));
+    expect(listed).toEqual(item);
   });
 
   it('stops delivering to a Zap once it unsubscribes, and keeps delivering to the other', async () => {
@@ -671,5 +672,35 @@ describe('candidate exports routed by JazzHR integration name, end to end', () =
       'kenny.jazzhr@jazzhr.com',
     ])
       expect(logs).not.toContain(value);
+  });
+});
+
+describe('attachment links without an expiry of their own, end to end', () => {
+  /** The sample export with links that carry no JWT, so their expiry is counted from receipt. */
+  function withUndatedLinks(body: Buffer): Buffer {
+    const parsed = JSON.parse(body.toString('utf8'));
+    for (const profile of parsed.candidate.profiles)
+      for (const attachment of profile.attachments)
+        attachment.url = `https://api.jazz.co/public/document/undated-${attachment.id.value}`;
+    return Buffer.from(JSON.stringify(parsed, null, 2));
+  }
+
+  it('expire at the same time in the live run and in the list: 2 h 30 min after the relay received them', async () => {
+    const body = withUndatedLinks(EXPORT_BODY);
+    const uuid = randomUUID();
+    const runIndex = zapB.server.received.length;
+    expect((await postExport(body, jazzhrHeaders(body, connection.secret, uuid))).status).toBe(200);
+    const { request, items } = await zapB.run(runIndex);
+    const receivedAt = request.headers['x-relay-received-at'] as string;
+    const [live] = items;
+    expect(live).toMatchObject({ id: uuid, received_at: receivedAt });
+    const expiry = new Date(Date.parse(receivedAt) + 150 * 60_000).toISOString();
+    expect(live!.attachments.map((attachment) => attachment.expires_at)).toEqual([expiry, expiry]);
+
+    const listed = (await appTester(candidateExported.performList, {
+      authData: AUTH,
+      meta: { limit: 3, isLoadingSample: true },
+    })) as CandidateExportedItem[];
+    expect(listed.find((item) => item.id === uuid)).toEqual(live);
   });
 });

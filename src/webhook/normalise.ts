@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 import { blankToNull } from '../blank';
 import { httpUrl } from '../web-link';
 
 import { isEmptyFilter, positionMatches, type PositionFilter } from './filter';
+import { deriveExportUuid, type ExportEnvelope } from './headers';
 import type { CandidateExport } from './payload';
 
 const nullableText = z.string().nullable();
@@ -52,19 +52,12 @@ export const candidateExportItemSchema = z.object({
 export type CandidateExportAttachment = z.infer<typeof candidateExportAttachmentSchema>;
 export type CandidateExportItem = z.infer<typeof candidateExportItemSchema>;
 
-export interface ExportContext {
-  /** X-JazzHR-UUID: becomes the item id when present. */
-  uuid?: string;
-  /** X-JazzHR-Export-Context: names the job the export was made from. */
-  exportContext?: string;
-  /** Link header: the candidate's JazzHR profile URL. */
-  link?: string;
-  /** The body exactly as received; its hash is the id when there is no UUID. */
+/**
+ * An export as it reached the trigger: its envelope, and the body exactly as received (the id
+ * is derived from it when there is no UUID). Without a receivedAt it counts as received now.
+ */
+export interface ReceivedExport extends ExportEnvelope {
   rawBody: string | Uint8Array;
-  /** When the export reached us (default now): attachment links expire 2 h 30 min after it. */
-  receivedAt?: Date | string;
-  /** The Zap's status and job filters: the item describes a job that matches them. */
-  filter?: PositionFilter;
 }
 
 /** JazzHR documents attachment links as working for 2 h 30 min after the export is sent. */
@@ -81,7 +74,8 @@ type Address = NonNullable<
 /** Turns a parsed Candidate Export into the one flat item a Zap step sees. */
 export function normaliseExport(
   payload: CandidateExport,
-  context: ExportContext,
+  /** filter: the Zap's status and job filters; the item describes a job that matches them. */
+  context: ReceivedExport & { filter?: PositionFilter },
 ): CandidateExportItem {
   const person = payload.candidate.person;
   const communication = person?.communication;
@@ -100,7 +94,7 @@ export function normaliseExport(
     .filter((value, index, all) => value !== '' && all.indexOf(value) === index);
 
   return {
-    id: uuid ?? `sha256-${createHash('sha256').update(context.rawBody).digest('hex')}`,
+    id: uuid ?? deriveExportUuid(context.rawBody),
     candidate_id: blankToNull(person?.id?.value),
     first_name: given,
     last_name: family,
@@ -314,7 +308,7 @@ function stateOf(address: Address | undefined): string | null {
   return blankToNull((state ?? subdivisions[0])?.value);
 }
 
-function toDate(value: Date | string | undefined): Date {
+function toDate(value: string | undefined): Date {
   const date = value === undefined ? new Date() : new Date(value);
   return Number.isNaN(date.getTime()) ? new Date() : date;
 }

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 
 import { hashApiKey, mintSecret } from '../../src/relay/ids';
 import type { Store } from '../../src/relay/store/types';
+import { normaliseExport, parseCandidateExport } from '../../src/webhook';
 import { databaseKinds } from './support/databases';
 import {
   EXPORT_BODY,
@@ -357,6 +358,34 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     });
     await t.drain();
     expect(target.received.map((r) => r.headers['x-jazzhr-uuid'])).toEqual([first.body.uuid]);
+    // The trigger, handed the same bytes without a UUID, derives the same id.
+    expect(normaliseExport(parseCandidateExport(EXPORT_BODY), { rawBody: EXPORT_BODY }).id).toBe(
+      first.body.uuid,
+    );
+  });
+
+  it('tells every delivery when the relay received the export, as its export list does', async () => {
+    const { id, secret } = await connect();
+    await subscribe(id);
+    const receivedAt = new Date(t.clock.now()).toISOString();
+    const headers = {
+      ...jazzhrHeaders(EXPORT_BODY, secret, 'u-dated'),
+      // A sender cannot set the relay's receipt time.
+      'X-Relay-Received-At': '2001-01-01T00:00:00.000Z',
+    };
+    expect((await t.ingest(id, EXPORT_BODY, headers)).status).toBe(200);
+    target.respond = () => 503;
+    expect(await t.drain()).toBe(1);
+    t.clock.advance(HOUR);
+    target.respond = () => 200;
+    expect(await t.drain()).toBe(1);
+    expect(target.received.map((r) => r.headers['x-relay-received-at'])).toEqual([
+      receivedAt,
+      receivedAt,
+    ]);
+    const listed = await t.api('GET', `/v1/connections/${id}/exports`);
+    expect(listed.body.exports).toEqual([expect.objectContaining({ received_at: receivedAt })]);
+    expect(listed.body.exports[0].headers).not.toHaveProperty('x-relay-received-at');
   });
 
   it('stores exports that arrive with no subscription, for the trigger to list', async () => {

@@ -8,15 +8,15 @@ import { z as zod } from 'zod';
 
 import {
   candidateExportItemSchema,
+  envelopeFromHeaders,
   exportMatchesFilter,
   JAZZHR_EVENT,
-  JAZZHR_HEADER,
-  headerReader,
   normaliseExport,
   parseCandidateExport,
   verifySignature,
   CandidateExportParseError,
   type PositionFilter,
+  type ReceivedExport,
 } from '../../webhook';
 import { candidateExportApplicantId, candidateExportResumeFile } from './hydrators';
 import { describeFilter, positionFilterOf, statusCategoriesOf } from './routing';
@@ -38,50 +38,38 @@ export const subscribeDataSchema = zod.object({
 });
 export type SubscribeData = zod.infer<typeof subscribeDataSchema>;
 
-export interface IncomingExport {
-  event?: string;
-  signature?: string;
-  uuid?: string;
-  exportContext?: string;
-  link?: string;
-  rawBody: string;
-  receivedAt?: string;
-}
-
 export type Verdict = { pass: true } | { pass: false; reason: string };
 const PASS: Verdict = { pass: true };
 
 /** Long enough to cover JazzHR's documented retries (3 h) and the relay's. */
 export const DEDUPE_TTL_SECONDS = 48 * 60 * 60;
 
-/** Step 1: Zapier hands headers over as `Http-X-Jazzhr-…`; headerReader accepts every spelling. */
-export function readIncomingExport(bundle: Pick<Bundle, 'rawRequest'>): IncomingExport {
-  const header = headerReader(bundle.rawRequest?.headers);
+/**
+ * Step 1: Zapier hands headers over as `Http-X-Jazzhr-…`; envelopeFromHeaders reads every
+ * spelling, and the relay's X-Relay-Received-At with them.
+ */
+export function readReceivedExport(bundle: Pick<Bundle, 'rawRequest'>): ReceivedExport {
   const content = bundle.rawRequest?.content;
   return {
-    event: header(JAZZHR_HEADER.event),
-    signature: header(JAZZHR_HEADER.signature),
-    uuid: header(JAZZHR_HEADER.uuid) || undefined,
-    exportContext: header(JAZZHR_HEADER.exportContext) || undefined,
-    link: header(JAZZHR_HEADER.link) || undefined,
+    ...envelopeFromHeaders(bundle.rawRequest?.headers),
     rawBody: typeof content === 'string' ? content : '',
   };
 }
 
 /** Step 2: JazzHR's VERIFY event only checks the URL; it is answered, not run. */
-export function skipVerifyEvent(incoming: IncomingExport): Verdict {
-  return incoming.event?.toUpperCase() === JAZZHR_EVENT.verify
+export function skipVerifyEvent(received: ReceivedExport): Verdict {
+  return received.event?.toUpperCase() === JAZZHR_EVENT.verify
     ? { pass: false, reason: 'it is JazzHR’s VERIFY event' }
     : PASS;
 }
 
 /** Step 3: anything but a candidate export (including no event header) is ignored. */
-export function skipUnknownEvent(incoming: IncomingExport): Verdict {
-  if (incoming.event?.toUpperCase() === JAZZHR_EVENT.candidateExport) return PASS;
-  if (incoming.event === undefined)
+export function skipUnknownEvent(received: ReceivedExport): Verdict {
+  if (received.event?.toUpperCase() === JAZZHR_EVENT.candidateExport) return PASS;
+  if (received.event === undefined)
     return { pass: false, reason: 'it has no X-JazzHR-Event header' };
   // The header is the sender's text: only a plain event name is repeated in the log.
-  const name = /^[A-Za-z-]{1,40}$/.test(incoming.event) ? incoming.event : 'an unrecognised value';
+  const name = /^[A-Za-z-]{1,40}$/.test(received.event) ? received.event : 'an unrecognised value';
   return { pass: false, reason: `its event is ${name}, not ${JAZZHR_EVENT.candidateExport}` };
 }
 
@@ -91,10 +79,10 @@ export function skipUnknownEvent(incoming: IncomingExport): Verdict {
  * here, and it should leave no trace in the user's Zap history nor count as an error.
  */
 export function checkSignature(
-  incoming: IncomingExport,
+  received: ReceivedExport,
   subscribeData: Partial<SubscribeData> | undefined,
 ): Verdict {
-  const result = verifySignature(incoming.rawBody, incoming.signature, [
+  const result = verifySignature(received.rawBody, received.signature, [
     subscribeData?.secret,
     subscribeData?.previous_secret,
   ]);
@@ -112,19 +100,19 @@ type CacheSetter = Pick<ZObject['cache'], 'set'>;
 export async function claimExportOnce(
   cache: CacheSetter,
   subscriptionId: string | undefined,
-  incoming: IncomingExport,
+  received: ReceivedExport,
   log: (message: string) => void = () => undefined,
 ): Promise<Verdict> {
-  if (incoming.uuid === undefined) return PASS;
-  const key = `candidate-export:${subscriptionId ?? 'unsubscribed'}:${incoming.uuid}`;
+  if (received.uuid === undefined) return PASS;
+  const key = `candidate-export:${subscriptionId ?? 'unsubscribed'}:${received.uuid}`;
   try {
     const claimed = await cache.set(key, 1, DEDUPE_TTL_SECONDS, undefined, true);
     return claimed
       ? PASS
-      : { pass: false, reason: `export ${incoming.uuid} was already delivered` };
+      : { pass: false, reason: `export ${received.uuid} was already delivered` };
   } catch {
     log(
-      `Candidate Exported: the duplicate check was unavailable for export ${incoming.uuid}; processing it anyway.`,
+      `Candidate Exported: the duplicate check was unavailable for export ${received.uuid}; processing it anyway.`,
     );
     return PASS;
   }
@@ -141,23 +129,16 @@ export interface UnwantedExport {
  */
 export function toTriggerItem(
   z: ZObject,
-  incoming: IncomingExport,
+  received: ReceivedExport,
   filter: PositionFilter = {},
 ): CandidateExportedItem | UnwantedExport {
-  const payload = parseCandidateExport(incoming.rawBody);
+  const payload = parseCandidateExport(received.rawBody);
   if (!exportMatchesFilter(payload, filter)) {
     return {
       unwanted: `none of the candidate's jobs matches ${describeFilter(filter)} (their status categories: ${statusCategoriesOf(payload)})`,
     };
   }
-  const item = normaliseExport(payload, {
-    uuid: incoming.uuid,
-    exportContext: incoming.exportContext,
-    link: incoming.link,
-    rawBody: incoming.rawBody,
-    receivedAt: incoming.receivedAt,
-    filter,
-  });
+  const item = normaliseExport(payload, { ...received, filter });
   return {
     ...item,
     applicant_id: item.email
@@ -181,14 +162,14 @@ export async function processCandidateExportHook(
   z: ZObject,
   bundle: Bundle,
 ): Promise<CandidateExportedItem[]> {
-  const incoming = readIncomingExport(bundle);
+  const received = readReceivedExport(bundle);
   const subscribeData = (bundle.subscribeData ?? undefined) as Partial<SubscribeData> | undefined;
   const log = (message: string) => z.console.log(message);
   const steps: Array<() => Verdict | Promise<Verdict>> = [
-    () => skipVerifyEvent(incoming),
-    () => skipUnknownEvent(incoming),
-    () => checkSignature(incoming, subscribeData),
-    () => claimExportOnce(z.cache, subscribeData?.id, incoming, log),
+    () => skipVerifyEvent(received),
+    () => skipUnknownEvent(received),
+    () => checkSignature(received, subscribeData),
+    () => claimExportOnce(z.cache, subscribeData?.id, received, log),
   ];
   for (const step of steps) {
     const verdict = await step();
@@ -198,10 +179,10 @@ export async function processCandidateExportHook(
     }
   }
   try {
-    const result = toTriggerItem(z, incoming, positionFilterOf(bundle.inputData));
+    const result = toTriggerItem(z, received, positionFilterOf(bundle.inputData));
     if ('unwanted' in result) {
       log(
-        `Candidate Exported: ignored export ${incoming.uuid ?? '(no UUID)'} because ${result.unwanted}.`,
+        `Candidate Exported: ignored export ${received.uuid ?? '(no UUID)'} because ${result.unwanted}.`,
       );
       return [];
     }

@@ -4,15 +4,20 @@
  */
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
-import { channelIngestUrl, EXPORTS_DEFAULT_LIMIT, EXPORTS_MAX_LIMIT } from '../../relay/protocol';
+import {
+  channelIngestUrl,
+  EXPORTS_DEFAULT_LIMIT,
+  EXPORTS_MAX_LIMIT,
+  type ExportItem,
+} from '../../relay/protocol';
 import { relayClient } from '../../relay-client';
 import { zapierErrorMessage } from '../../zapier-errors';
 import {
   CandidateExportParseError,
-  headerReader,
+  envelopeFromHeaders,
   isEmptyFilter,
   JAZZHR_EVENT,
-  JAZZHR_HEADER,
+  type ReceivedExport,
 } from '../../webhook';
 import { CANDIDATE_EXPORTED_SAMPLE } from './output';
 import { describeFilter, exportRouting, integrationChannel } from './routing';
@@ -71,22 +76,10 @@ export async function listRecentExports(
   let unwanted = 0;
   for (const record of stored) {
     if (items.length >= limit) break;
-    const header = headerReader(record.headers as Record<string, string | undefined>);
-    const event = header(JAZZHR_HEADER.event) ?? record.event;
-    if (event.toUpperCase() !== JAZZHR_EVENT.candidateExport) continue;
+    const received = receivedFromRelay(record);
+    if (received.event?.toUpperCase() !== JAZZHR_EVENT.candidateExport) continue;
     try {
-      const result = toTriggerItem(
-        z,
-        {
-          event,
-          uuid: header(JAZZHR_HEADER.uuid) || record.uuid || undefined,
-          exportContext: header(JAZZHR_HEADER.exportContext) || undefined,
-          link: header(JAZZHR_HEADER.link) || undefined,
-          rawBody: record.body,
-          receivedAt: record.received_at,
-        },
-        filter,
-      );
+      const result = toTriggerItem(z, received, filter);
       if ('unwanted' in result) unwanted += 1;
       else items.push(result);
     } catch (error) {
@@ -100,6 +93,20 @@ export async function listRecentExports(
     );
   }
   return items.length > 0 ? items : [CANDIDATE_EXPORTED_SAMPLE];
+}
+
+/**
+ * A stored export as a live delivery of it reads: the same envelope, received when the relay
+ * received it, so both date its attachment links alike.
+ */
+function receivedFromRelay(record: ExportItem): ReceivedExport {
+  return {
+    event: record.event,
+    uuid: record.uuid || undefined,
+    ...envelopeFromHeaders(record.headers),
+    receivedAt: record.received_at,
+    rawBody: record.body,
+  };
 }
 
 /** The dynamic `copy` field: where to paste what in JazzHR. */

@@ -7,12 +7,11 @@ import {
   claimExportOnce,
   DEDUPE_TTL_SECONDS,
   processCandidateExportHook,
-  readIncomingExport,
+  readReceivedExport,
   skipUnknownEvent,
   skipVerifyEvent,
-  type IncomingExport,
 } from '../../../src/triggers/candidate_exported/steps';
-import { signBody } from '../../../src/webhook';
+import { signBody, type ReceivedExport } from '../../../src/webhook';
 import {
   deliveryBundle,
   EXPORT_UUID,
@@ -45,20 +44,20 @@ class SetIfAbsentCache {
   }
 }
 
-const incoming = (changes: Partial<IncomingExport> = {}): IncomingExport => ({
+const incoming = (changes: Partial<ReceivedExport> = {}): ReceivedExport => ({
   event: 'CANDIDATE-EXPORT',
   uuid: EXPORT_UUID,
   rawBody: REAL_BODY,
   ...changes,
 });
 
-describe('step 1: readIncomingExport', () => {
+describe('step 1: readReceivedExport', () => {
   it('reads Zapier’s Http-X-Jazzhr-… headers and the raw body', () => {
     const bundle = deliveryBundle(REAL_BODY, {
       exportContext: '934951',
       link: 'https://app.jazz.co/c/1',
     });
-    expect(readIncomingExport(bundle)).toEqual({
+    expect(readReceivedExport(bundle)).toEqual({
       event: 'CANDIDATE-EXPORT',
       signature: signBody(REAL_BODY, SUBSCRIPTION.secret),
       uuid: EXPORT_UUID,
@@ -70,11 +69,11 @@ describe('step 1: readIncomingExport', () => {
 
   it('reads the plain spellings too, and tolerates a request without headers or body', () => {
     const bundle = deliveryBundle(REAL_BODY, { spelling: 'plain' });
-    expect(readIncomingExport(bundle)).toMatchObject({
+    expect(readReceivedExport(bundle)).toMatchObject({
       event: 'CANDIDATE-EXPORT',
       uuid: EXPORT_UUID,
     });
-    expect(readIncomingExport({})).toEqual({
+    expect(readReceivedExport({})).toEqual({
       event: undefined,
       signature: undefined,
       uuid: undefined,
@@ -231,7 +230,7 @@ describe('the gates on arbitrary requests', () => {
         (requestHeaders, content, sign) => {
           if (sign)
             requestHeaders['Http-X-Jazzhr-Signature'] = signBody(content, SUBSCRIPTION.secret);
-          const request = readIncomingExport({ rawRequest: { headers: requestHeaders, content } });
+          const request = readReceivedExport({ rawRequest: { headers: requestHeaders, content } });
           skipVerifyEvent(request);
           skipUnknownEvent(request);
           const verdict = checkSignature(request, SUBSCRIPTION);
