@@ -257,6 +257,30 @@ describe('performList', () => {
     expect(listedAt).toBe('2024-03-01T12:00:00.000Z');
   });
 
+  it('dates attachment links as a delivery that says when the relay received the export', async () => {
+    const body = JSON.stringify(officialTemplate);
+    relayWith([stored(EXPORT_UUID, body)]);
+    const [listed] = await list();
+    const delivery = deliveryBundle(body);
+    const [performed] = await perform({
+      ...delivery,
+      rawRequest: {
+        ...delivery.rawRequest,
+        headers: {
+          ...delivery.rawRequest.headers,
+          'Http-X-Relay-Received-At': listed!.received_at,
+        },
+      },
+    });
+    expect(performed).toEqual(listed);
+    expect(listed!.attachments[0]!.expires_at).toBe('2024-03-01T14:30:00.000Z');
+
+    // From a relay that does not say, the run's own time.
+    const before = Date.now();
+    const [undated] = await perform(delivery);
+    expect(Date.parse(undated!.received_at)).toBeGreaterThanOrEqual(before);
+  });
+
   it('passes Zapier’s limit on, and skips stored events that are not readable exports', async () => {
     relayWith(
       [
