@@ -291,6 +291,8 @@ export class DeliveryWorker {
   private wake: (() => void) | undefined;
   private nudged = false;
   private wakeOnFinish = false;
+  /** An attempt ended while a claim ran, so that claim may have seen its connection at its cap. */
+  private slotFreedWhileClaiming = false;
 
   /** When the delivery loop last went round (for /readyz); undefined until it runs. */
   lastLoopAt: number | undefined;
@@ -353,6 +355,7 @@ export class DeliveryWorker {
         continue;
       }
       this.nudged = false;
+      this.slotFreedWhileClaiming = false;
       let claimedAll = false;
       try {
         const claimed = await this.claim(free);
@@ -362,7 +365,7 @@ export class DeliveryWorker {
         this.deps.logger.error('claiming deliveries failed', errorFields(error));
       }
       if (!this.running) break;
-      if (claimedAll || this.nudged) continue;
+      if (claimedAll || this.nudged || this.slotFreedWhileClaiming) continue;
       // The claim may have held work back from a connection at its cap for fairness: the
       // moment one of that connection's attempts finishes, the work can go.
       if (this.someConnectionAtItsCap()) await this.sleepUntilAttemptFinishes();
@@ -387,6 +390,7 @@ export class DeliveryWorker {
     this.inFlight.add(attempt);
     void attempt.finally(() => {
       this.inFlight.delete(attempt);
+      this.slotFreedWhileClaiming = true;
       // Only a loop waiting for a slot to free needs waking; any other wake would spend a claim.
       if (this.wakeOnFinish) this.wake?.();
     });

@@ -431,6 +431,36 @@ describe('DeliveryWorker', () => {
     expect(await statuses()).toEqual(Array(20).fill('delivered'));
   });
 
+  it('claims again when attempts ended while a claim ran, so a slow store does not stall a backlog', async () => {
+    let delivered = 0;
+    const slowClaims: Store = Object.create(store, {
+      claimDueDeliveries: {
+        value: async (input: Parameters<Store['claimDueDeliveries']>[0]) => {
+          const claimed = await store.claimDueDeliveries(input);
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          return claimed;
+        },
+      },
+    });
+    const durationsMs = [5, 40, 80];
+    const running = worker(
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, durationsMs[delivered % 3]));
+        delivered += 1;
+        return { status: 200 };
+      },
+      {
+        store: slowClaims,
+        policy: { ...policy, pollIntervalMs: 60_000, maxPerSubscriptionPerSecond: 1_000 },
+      },
+    );
+    await queue(20);
+    running.start();
+    await until(() => delivered === 20, 5_000);
+    await running.stop();
+    expect(await statuses()).toEqual(Array(20).fill('delivered'));
+  });
+
   it('stops by its deadline even when an attempt never settles, leaving that delivery leased for a later retry', async () => {
     let started: () => void = () => {};
     const attemptStarted = new Promise<void>((resolve) => (started = resolve));

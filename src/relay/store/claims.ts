@@ -43,18 +43,50 @@ export function claimParameters(
  * The ids of the deliveries a claim takes (parameters 1–6, see claimParameters), oldest due
  * first: due and not leased; within each subscription's rate for the last second; and no
  * connection above its share while another connection has due work too.
+ *
+ * A claim never takes more than `limit` deliveries of one subscription, so only each waiting
+ * subscription's `limit` oldest due ones are candidates: found by walking the pending index
+ * one subscription at a time (`waiting`) and cutting each off at its limit-th due row, or its
+ * newest when it has fewer (`horizon`).
+ * The claim's cost then follows the number of subscriptions with work, not the backlog, which
+ * after a target's outage can be thousands of deliveries.
  */
 export function dueSelection(d: Dialect): string {
   const now = d.param(1, 'bigint');
+  const limit = d.param(2, 'int');
   const rate = d.param(3, 'int');
-  return `WITH due AS (
-      SELECT id, connection_id, subscription_id, next_attempt_at FROM deliveries
-      WHERE status = 'pending' AND next_attempt_at <= ${now} AND (lease_until IS NULL OR lease_until <= ${now})
+  const unleasedPending = (alias: string) =>
+    `${alias}.status = 'pending' AND (${alias}.lease_until IS NULL OR ${alias}.lease_until <= ${now})`;
+  // One due delivery of the waiting subscription w: the limit-th oldest, or else the newest.
+  const dueOfWaiting = (order: string, offset: string) =>
+    `(SELECT n.id FROM deliveries n
+        WHERE n.subscription_id = w.subscription_id AND n.next_attempt_at <= ${now}
+          AND ${unleasedPending('n')}
+        ORDER BY ${order} LIMIT 1 OFFSET ${offset})`;
+  return `WITH RECURSIVE waiting (subscription_id) AS (
+      SELECT min(subscription_id) FROM deliveries WHERE status = 'pending'
+      UNION ALL
+      SELECT (SELECT min(p.subscription_id) FROM deliveries p
+        WHERE p.status = 'pending' AND p.subscription_id > w.subscription_id)
+      FROM waiting w WHERE w.subscription_id IS NOT NULL
+    ), horizon AS MATERIALIZED (
+      SELECT subscription_id, last_id,
+        (SELECT next_attempt_at FROM deliveries WHERE id = last_id) AS last_at
+      FROM (SELECT w.subscription_id, coalesce(
+          ${dueOfWaiting('n.next_attempt_at, n.id', `${limit} - 1`)},
+          ${dueOfWaiting('n.next_attempt_at DESC, n.id DESC', '0')}) AS last_id
+        FROM waiting w) cut
+      WHERE last_id IS NOT NULL
+    ), due AS (
+      SELECT x.id, x.connection_id, x.subscription_id, x.next_attempt_at
+      FROM horizon h JOIN deliveries x ON x.subscription_id = h.subscription_id
+        AND (x.next_attempt_at, x.id) <= (h.last_at, h.last_id)
+      WHERE ${unleasedPending('x')}
     ), started AS (
-      SELECT subscription_id, count(*) AS attempts FROM deliveries
-      WHERE subscription_id IN (SELECT subscription_id FROM due)
-        AND attempt_started_at > ${now} - ${RATE_WINDOW_MS}
-      GROUP BY subscription_id
+      SELECT subscription_id, (SELECT count(*) FROM deliveries s
+        WHERE s.subscription_id = horizon.subscription_id
+          AND s.attempt_started_at > ${now} - ${RATE_WINDOW_MS}) AS attempts
+      FROM horizon
     ), paced AS (
       SELECT due.*, row_number() OVER (PARTITION BY subscription_id ORDER BY next_attempt_at, id) AS nth
       FROM due
@@ -68,7 +100,7 @@ export function dueSelection(d: Dialect): string {
     WHERE a.nth + coalesce(h.value, 0) <= CASE
       WHEN (SELECT count(DISTINCT connection_id) FROM allowed) > 1 THEN ${d.param(4, 'int')}
       ELSE ${d.param(5, 'int')} END
-    ORDER BY a.next_attempt_at, a.id LIMIT ${d.param(2, 'int')}`;
+    ORDER BY a.next_attempt_at, a.id LIMIT ${limit}`;
 }
 
 /** The columns finishAttempt writes, beyond the attempt count, lease and time. */

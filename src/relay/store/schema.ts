@@ -132,6 +132,10 @@ export const MIGRATIONS: ReadonlyArray<(d: Dialect) => string> = [
   // in the last second (RELAY_MAX_DELIVERIES_PER_SECOND).
   (d) => `ALTER TABLE deliveries ADD COLUMN attempt_started_at ${d.bigint};
    CREATE INDEX deliveries_started ON deliveries (subscription_id, attempt_started_at);`,
+  // A claim walks the pending deliveries one subscription at a time, oldest due first.
+  () => `DROP INDEX deliveries_by_subscription;
+   CREATE INDEX deliveries_pending_by_subscription
+     ON deliveries (subscription_id, next_attempt_at, id) WHERE status = 'pending';`,
 ];
 
 /** /readyz's write: one row rewritten with the time. */
