@@ -310,8 +310,13 @@ export class DeliveryWorker {
     this.loop = this.run();
   }
 
-  /** Tells the worker that work may be due now (an export was stored or a retry requested). */
-  nudge(): void {
+  /**
+   * Tells the worker that work may be due now (an export was stored or a retry requested),
+   * for `connectionId` when one is named. A connection at its cap could get no slot from a
+   * claim: one of its attempts ending wakes the worker instead.
+   */
+  nudge(connectionId?: string): void {
+    if (connectionId !== undefined && this.isAtItsCap(connectionId)) return;
     this.nudged = true;
     this.wake?.();
   }
@@ -374,9 +379,13 @@ export class DeliveryWorker {
   }
 
   private someConnectionAtItsCap(): boolean {
+    return [...this.heldByConnection.keys()].some((id) => this.isAtItsCap(id));
+  }
+
+  private isAtItsCap(connectionId: string): boolean {
     const { share, alone } = slotShares(this.deps.policy.concurrency);
     const cap = this.heldByConnection.size > 1 ? share : alone;
-    return [...this.heldByConnection.values()].some((held) => held >= cap);
+    return (this.heldByConnection.get(connectionId) ?? 0) >= cap;
   }
 
   private async sleepUntilAttemptFinishes(): Promise<void> {

@@ -461,6 +461,35 @@ describe('DeliveryWorker', () => {
     expect(await statuses()).toEqual(Array(20).fill('delivered'));
   });
 
+  it('spends no claim on a nudge for a connection already at its cap', async () => {
+    const counting = countingClaims();
+    let release = () => {};
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    let started = 0;
+    const running = worker(
+      async () => {
+        started += 1;
+        await hung;
+        return { status: 200 };
+      },
+      { store: counting.store, policy: { ...policy, pollIntervalMs: 60_000 } },
+    );
+    await queue(5);
+    running.start();
+    // Alone, the connection holds 3 of the 4 slots.
+    await until(() => started === 3);
+    const claimsAtCap = counting.claims();
+    for (let index = 0; index < 5; index += 1) running.nudge(connectionId);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(counting.claims()).toBe(claimsAtCap);
+    running.nudge('con_other');
+    await until(() => counting.claims() === claimsAtCap + 1);
+    release();
+    await until(async () => (await statuses()).every((s) => s === 'delivered'), 5_000);
+    await running.stop();
+    expect(await statuses()).toEqual(Array(5).fill('delivered'));
+  });
+
   it('stops by its deadline even when an attempt never settles, leaving that delivery leased for a later retry', async () => {
     let started: () => void = () => {};
     const attemptStarted = new Promise<void>((resolve) => (started = resolve));

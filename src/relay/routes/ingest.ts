@@ -164,7 +164,7 @@ async function ingestWithin(
     duplicate: !result.stored,
     deliveries: result.deliveries,
   } satisfies IngestResponse);
-  if (result.deliveries > 0) ctx.worker.nudge();
+  if (result.deliveries > 0) ctx.worker.nudge(connection.id);
   return result.stored ? 'stored' : 'duplicate';
 }
 
