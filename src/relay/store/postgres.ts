@@ -58,9 +58,10 @@ const numericTypes = {
 };
 
 /**
- * The shared store: several relay processes on one database. Work is claimed with
- * FOR UPDATE SKIP LOCKED plus a lease, so no delivery is sent by two processes at once
- * and a crashed process's claims are retaken when their lease runs out.
+ * The shared store: several relay processes on one database. Processes take turns claiming
+ * under a transaction-scoped advisory lock, so pacing counts every process's attempts, and each
+ * claim is a lease: no delivery is sent by two processes at once, and a crashed process's
+ * claims are retaken when their lease runs out.
  */
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
