@@ -1,4 +1,3 @@
-import { expectEveryMockUsed } from './support/jazzhr';
 import { createAppTester } from 'zapier-platform-core';
 
 import app from '../index';
@@ -7,6 +6,7 @@ import { User } from '../src/jazzhr/schemas';
 import users from './fixtures/jazzhr/users.list.synthetic.json';
 import { API_KEY, jazzhrApi } from './support/jazzhr';
 import { describeJazzHRFailures } from './support/jazzhr-error-cases';
+import { installNockGuards } from './support/nock-guards';
 
 const appTester = createAppTester(app);
 const testAuth = (apiKey: string = API_KEY) =>
@@ -21,7 +21,7 @@ function renderLabel(template: string, testResult: Record<string, unknown>): str
   );
 }
 
-expectEveryMockUsed();
+installNockGuards();
 
 describe('authentication', () => {
   it('is registered on the app and asks for one required password field', () => {

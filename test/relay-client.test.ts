@@ -9,6 +9,7 @@ import {
   type RelayClient,
 } from '../src/relay-client';
 import { API_KEY, errorTexts, failureOf, userMessage } from './support/jazzhr';
+import { installNockGuards } from './support/nock-guards';
 
 const RELAY = 'https://relay.example.test';
 const ACCESS_TOKEN = 'relay-access-token-Qe81LxZ2';
@@ -29,18 +30,12 @@ function withRelay<T>(call: (relay: RelayClient) => Promise<T>, apiKey: string =
 
 const savedEnv = { url: process.env[RELAY_URL_ENV], token: process.env[RELAY_ACCESS_TOKEN_ENV] };
 
-beforeAll(() => nock.disableNetConnect());
+installNockGuards();
 beforeEach(() => {
   process.env[RELAY_URL_ENV] = `${RELAY}/`;
   delete process.env[RELAY_ACCESS_TOKEN_ENV];
 });
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
 afterAll(() => {
-  nock.enableNetConnect();
   for (const [name, value] of [
     [RELAY_URL_ENV, savedEnv.url],
     [RELAY_ACCESS_TOKEN_ENV, savedEnv.token],

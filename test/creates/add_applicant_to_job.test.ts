@@ -4,7 +4,8 @@ import app from '../../index';
 import sample from '../../src/samples/applicant_job.json';
 import { applicantDetail } from '../fixtures/applicants/builders';
 import { API_KEY, errorTexts, failureOf, jazzhrApi, userMessage } from '../support/jazzhr';
-import { installNockGuards, recordPosts, runCreate } from './operation-support';
+import { installNockGuards } from '../support/nock-guards';
+import { recordPosts, runCreate } from './operation-support';
 
 installNockGuards();
 

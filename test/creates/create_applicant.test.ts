@@ -10,7 +10,8 @@ import {
   prospectId,
 } from '../fixtures/applicants/builders';
 import { API_KEY, errorTexts, failureOf, jazzhrApi, userMessage } from '../support/jazzhr';
-import { installNockGuards, recordPosts, runCreate } from './operation-support';
+import { installNockGuards } from '../support/nock-guards';
+import { recordPosts, runCreate } from './operation-support';
 
 installNockGuards();
 

@@ -4,7 +4,8 @@ import app from '../../index';
 import { ANONYMOUS_USER, SECURITY_CODES } from '../../src/creates/create_note';
 import sample from '../../src/samples/note.json';
 import { API_KEY, errorTexts, failureOf, jazzhrApi, userMessage } from '../support/jazzhr';
-import { installNockGuards, recordPosts, runCreate } from './operation-support';
+import { installNockGuards } from '../support/nock-guards';
+import { recordPosts, runCreate } from './operation-support';
 
 installNockGuards();
 

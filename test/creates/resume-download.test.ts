@@ -3,7 +3,8 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 
 import { downloadResumeAsBase64, RESUME_MAX_BYTES } from '../../src/creates/resume-download';
 import { errorTexts, failureOf, userMessage } from '../support/jazzhr';
-import { appTester, installNockGuards } from './operation-support';
+import { installNockGuards } from '../support/nock-guards';
+import { appTester } from './operation-support';
 
 installNockGuards();
 

@@ -8,14 +8,8 @@ import {
   type ApplicantEmailQuery,
 } from '../../src/jazzhr/applicant-lookup';
 import { applicantDetail, applicantSummary, prospectId } from '../fixtures/applicants/builders';
-import {
-  API_KEY,
-  errorTexts,
-  failureOf,
-  jazzhrApi,
-  userMessage,
-  expectEveryMockUsed,
-} from '../support/jazzhr';
+import { API_KEY, errorTexts, failureOf, jazzhrApi, userMessage } from '../support/jazzhr';
+import { installNockGuards } from '../support/nock-guards';
 
 const appTester = createAppTester({ version: '1.0.0', platformVersion: zapier.version });
 
@@ -40,7 +34,7 @@ function detail(id: string, email: string, first = 'Jane', last = 'Doe') {
     .reply(200, applicantDetail({ id, email, first_name: first, last_name: last }));
 }
 
-expectEveryMockUsed();
+installNockGuards();
 
 describe('findApplicantByEmail with a name', () => {
   it('checks exact name matches first, newest first, and stops at the first email match', async () => {

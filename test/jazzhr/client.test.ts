@@ -18,14 +18,8 @@ import {
   CreatedNote,
   Job,
 } from '../../src/jazzhr/schemas';
-import {
-  API_KEY,
-  errorTexts,
-  failureOf,
-  jazzhrApi,
-  userMessage,
-  expectEveryMockUsed,
-} from '../support/jazzhr';
+import { API_KEY, errorTexts, failureOf, jazzhrApi, userMessage } from '../support/jazzhr';
+import { installNockGuards } from '../support/nock-guards';
 
 const appTester = createAppTester({ version: '1.0.0', platformVersion: zapier.version });
 
@@ -45,7 +39,7 @@ function applicantPage(page: number, count: number) {
   }));
 }
 
-expectEveryMockUsed();
+installNockGuards();
 
 describe('list', () => {
   it('fetches one page with filters as path segments and the key as a query parameter', async () => {

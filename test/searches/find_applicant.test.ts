@@ -8,8 +8,9 @@ import {
   DETAIL,
   prospectId,
 } from '../fixtures/applicants/builders';
-import { installNockGuards, runSearch } from '../creates/operation-support';
+import { runSearch } from '../creates/operation-support';
 import { API_KEY, errorTexts, failureOf, jazzhrApi, userMessage } from '../support/jazzhr';
+import { installNockGuards } from '../support/nock-guards';
 
 installNockGuards();
 

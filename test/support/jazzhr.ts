@@ -48,17 +48,3 @@ export function userMessage(error: Error): string {
   }
   return error.message;
 }
-
-/**
- * No real network in this file, and every nock interceptor a test sets up must be used:
- * an unused one means the code under test skipped a request it should have made.
- */
-export function expectEveryMockUsed(): void {
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    expect(pending).toEqual([]);
-  });
-  afterAll(() => nock.enableNetConnect());
-}

@@ -4,7 +4,8 @@ import app from '../../index';
 import applicants from '../fixtures/jazzhr/applicants.list.json';
 import { applicantLabel, perform } from '../../src/triggers/applicant_list';
 import { ApplicantSummary } from '../../src/jazzhr/schemas';
-import { API_KEY, jazzhrApi, expectEveryMockUsed } from '../support/jazzhr';
+import { API_KEY, jazzhrApi } from '../support/jazzhr';
+import { installNockGuards } from '../support/nock-guards';
 
 const appTester = createAppTester(app);
 const run = (page = 0) =>
@@ -13,7 +14,7 @@ const run = (page = 0) =>
     meta: { page, isFillingDynamicDropdown: true },
   }) as Promise<Record<string, string>[]>;
 
-expectEveryMockUsed();
+installNockGuards();
 
 describe('applicant_list trigger', () => {
   it('labels applicants "First Last — Job title", newest first even within a day', async () => {

@@ -14,8 +14,9 @@ import applicants from '../fixtures/jazzhr/applicants.list.json';
 import jobs from '../fixtures/jazzhr/jobs.list.json';
 import users from '../fixtures/jazzhr/users.list.synthetic.json';
 import workflows from '../fixtures/jazzhr/workflows.list.synthetic.json';
-import { API_KEY, expectEveryMockUsed, jazzhrApi } from '../support/jazzhr';
+import { API_KEY, jazzhrApi } from '../support/jazzhr';
 import { describeJazzHRFailures } from '../support/jazzhr-error-cases';
+import { installNockGuards } from '../support/nock-guards';
 
 type Items = Record<string, string>[];
 
@@ -136,7 +137,7 @@ const cases: DropdownCase[] = [
 
 const appTester = createAppTester(app);
 
-expectEveryMockUsed();
+installNockGuards();
 
 describe.each(cases)('$key dropdown trigger', (dropdown) => {
   const trigger = app.triggers[dropdown.key];

@@ -4,7 +4,8 @@ import app from '../../index';
 import jobs from '../fixtures/jazzhr/jobs.list.json';
 import { jobLabel, perform } from '../../src/triggers/job_list';
 import { Job } from '../../src/jazzhr/schemas';
-import { API_KEY, jazzhrApi, expectEveryMockUsed } from '../support/jazzhr';
+import { API_KEY, jazzhrApi } from '../support/jazzhr';
+import { installNockGuards } from '../support/nock-guards';
 
 const appTester = createAppTester(app);
 const run = (page = 0) =>
@@ -13,7 +14,7 @@ const run = (page = 0) =>
     meta: { page, isFillingDynamicDropdown: true },
   }) as Promise<Record<string, string>[]>;
 
-expectEveryMockUsed();
+installNockGuards();
 
 describe('job_list trigger', () => {
   it('labels jobs with title, place and status, open ones first', async () => {

@@ -3,7 +3,8 @@ import nock from 'nock';
 import { listOrder, newestRecords } from '../../src/triggers/list-order';
 import { Activity } from '../../src/jazzhr/schemas';
 import { API_KEY, jazzhrApi } from '../support/jazzhr';
-import { cacheCallsOf, clearCache, installNockGuards, poll, type Item } from './polling-support';
+import { installNockGuards } from '../support/nock-guards';
+import { cacheCallsOf, clearCache, poll, type Item } from './polling-support';
 
 installNockGuards();
 beforeEach(clearCache);

@@ -4,16 +4,15 @@ import activities from '../fixtures/jazzhr/activities.list.synthetic.json';
 import detail from '../fixtures/jazzhr/applicant.detail.synthetic.json';
 import users from '../fixtures/jazzhr/users.list.synthetic.json';
 import { API_KEY, failureOf, jazzhrApi, userMessage } from '../support/jazzhr';
+import { installNockGuards, recordUnmatched } from '../support/nock-guards';
 import {
   cacheCallsOf,
   clearCache,
   describeCommonPollingCases,
   hydrate,
-  installNockGuards,
   jazzhr,
   poll,
   readPointer,
-  recordUnmatched,
 } from './polling-support';
 
 installNockGuards();

@@ -2,15 +2,8 @@ import sample from '../../src/samples/new_applicant.json';
 import detail from '../fixtures/jazzhr/applicant.detail.synthetic.json';
 import applicants from '../fixtures/jazzhr/applicants.list.json';
 import { API_KEY, errorTexts, failureOf, jazzhrApi, userMessage } from '../support/jazzhr';
-import {
-  describeCommonPollingCases,
-  hydrate,
-  installNockGuards,
-  jazzhr,
-  poll,
-  readPointer,
-  recordUnmatched,
-} from './polling-support';
+import { installNockGuards, recordUnmatched } from '../support/nock-guards';
+import { describeCommonPollingCases, hydrate, jazzhr, poll, readPointer } from './polling-support';
 
 installNockGuards();
 

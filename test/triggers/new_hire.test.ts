@@ -3,15 +3,8 @@ import detail from '../fixtures/jazzhr/applicant.detail.synthetic.json';
 import hires from '../fixtures/jazzhr/hires.list.synthetic.json';
 import jobs from '../fixtures/jazzhr/jobs.list.json';
 import { API_KEY, errorTexts, failureOf, jazzhrApi, userMessage } from '../support/jazzhr';
-import {
-  describeCommonPollingCases,
-  hydrate,
-  installNockGuards,
-  jazzhr,
-  poll,
-  readPointer,
-  recordUnmatched,
-} from './polling-support';
+import { installNockGuards, recordUnmatched } from '../support/nock-guards';
+import { describeCommonPollingCases, hydrate, jazzhr, poll, readPointer } from './polling-support';
 
 installNockGuards();
 

@@ -4,6 +4,7 @@ import { createAppTester, type Bundle, type ZObject } from 'zapier-platform-core
 
 import app from '../../index';
 import { API_KEY, errorTexts, failureOf, jazzhrApi, userMessage } from '../support/jazzhr';
+import { recordUnmatched, requestLine } from '../support/nock-guards';
 
 export const appTester = createAppTester(app);
 
@@ -85,39 +86,11 @@ export async function clearCache(): Promise<void> {
   await appTester(async () => null, {}, true);
 }
 
-const afterHooks: (() => void)[] = [];
-
-/**
- * Requests no mock answered, as "GET /v1/…" without the query (which holds the key): a
- * stray detail fetch shows up here even if the code under test swallowed its failure.
- */
-export function recordUnmatched(): string[] {
-  const seen: string[] = [];
-  const record = (req: { method?: string; path?: string }) =>
-    seen.push(`${req.method ?? 'GET'} ${(req.path ?? '').split('?')[0]}`);
-  nock.emitter.on('no match', record);
-  afterHooks.push(() => nock.emitter.removeListener('no match', record));
-  return seen;
-}
-
-/** A JazzHR scope that pushes each request it answers into `requests`, as "GET /v1/…". */
+/** A JazzHR scope that pushes each request it answers into `requests`, as requestLine gives it. */
 export function jazzhr(requests: string[]): nock.Scope {
   const scope = jazzhrApi();
-  scope.on('request', (req: { method?: string; path?: string }) =>
-    requests.push(`${req.method ?? 'GET'} ${(req.path ?? '').split('?')[0]}`),
-  );
+  scope.on('request', (req: { method?: string; path?: string }) => requests.push(requestLine(req)));
   return scope;
-}
-
-export function installNockGuards(): void {
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => {
-    while (afterHooks.length > 0) afterHooks.pop()?.();
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    expect(pending).toEqual([]);
-  });
-  afterAll(() => nock.enableNetConnect());
 }
 
 /** Flattens an item the way the Zap editor shows it: nested keys joined with `__`. */

@@ -4,7 +4,8 @@ import app from '../../index';
 import users from '../fixtures/jazzhr/users.list.synthetic.json';
 import { userLabel, perform } from '../../src/triggers/user_list';
 import { User } from '../../src/jazzhr/schemas';
-import { API_KEY, jazzhrApi, expectEveryMockUsed } from '../support/jazzhr';
+import { API_KEY, jazzhrApi } from '../support/jazzhr';
+import { installNockGuards } from '../support/nock-guards';
 
 const appTester = createAppTester(app);
 const run = (page = 0) =>
@@ -13,7 +14,7 @@ const run = (page = 0) =>
     meta: { page, isFillingDynamicDropdown: true },
   }) as Promise<Record<string, string>[]>;
 
-expectEveryMockUsed();
+installNockGuards();
 
 describe('user_list trigger', () => {
   it('labels users "First Last (email)", sorted by name', async () => {

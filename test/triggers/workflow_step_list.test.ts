@@ -3,7 +3,8 @@ import { createAppTester } from 'zapier-platform-core';
 import app from '../../index';
 import workflows from '../fixtures/jazzhr/workflows.list.synthetic.json';
 import { perform } from '../../src/triggers/workflow_step_list';
-import { API_KEY, jazzhrApi, expectEveryMockUsed } from '../support/jazzhr';
+import { API_KEY, jazzhrApi } from '../support/jazzhr';
+import { installNockGuards } from '../support/nock-guards';
 
 const appTester = createAppTester(app);
 const run = (page = 0) =>
@@ -12,7 +13,7 @@ const run = (page = 0) =>
     meta: { page, isFillingDynamicDropdown: true },
   }) as Promise<Record<string, string>[]>;
 
-expectEveryMockUsed();
+installNockGuards();
 
 describe('workflow_step_list trigger', () => {
   it('lists every step as "Workflow › Step", keyed on step ids', async () => {

@@ -2,7 +2,8 @@
 import exportBody from '../../../src/samples/candidate-export.body.json';
 import { signBody } from '../../../src/webhook';
 import { RELAY_ACCESS_TOKEN_ENV, RELAY_URL_ENV } from '../../../src/relay-client';
-import { API_KEY, expectEveryMockUsed } from '../../support/jazzhr';
+import { API_KEY } from '../../support/jazzhr';
+import { installNockGuards } from '../../support/nock-guards';
 
 export const SUBSCRIPTION = {
   id: 'sub_Zt4Yq8Wn2Kp6Vr1Lm3Xc',
@@ -106,7 +107,7 @@ export function useRelayStandIn({ accessToken }: { accessToken?: string } = {}):
   const logLines: string[] = [];
   let logSpy: jest.SpyInstance | undefined;
   const saved = { url: process.env[RELAY_URL_ENV], token: process.env[RELAY_ACCESS_TOKEN_ENV] };
-  expectEveryMockUsed();
+  installNockGuards();
   beforeEach(() => {
     process.env[RELAY_URL_ENV] = RELAY;
     if (accessToken === undefined) delete process.env[RELAY_ACCESS_TOKEN_ENV];

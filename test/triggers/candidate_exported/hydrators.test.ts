@@ -9,6 +9,7 @@ import {
 import { RESUME_MAX_BYTES } from '../../../src/download';
 import { applicantDetail, applicantSummary, prospectId } from '../../fixtures/applicants/builders';
 import { API_KEY, errorTexts, failureOf, jazzhrApi, userMessage } from '../../support/jazzhr';
+import { installNockGuards } from '../../support/nock-guards';
 
 const appTester = createAppTester(app);
 
@@ -43,20 +44,14 @@ function decodeNockBody(body: unknown): string {
 }
 
 const savedDeployKey = process.env.ZAPIER_DEPLOY_KEY;
+installNockGuards();
 beforeAll(() => {
-  nock.disableNetConnect();
   process.env.ZAPIER_DEPLOY_KEY = 'test-deploy-key';
 });
 beforeEach(() => {
   uploads = [];
 });
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
 afterAll(() => {
-  nock.enableNetConnect();
   if (savedDeployKey === undefined) delete process.env.ZAPIER_DEPLOY_KEY;
   else process.env.ZAPIER_DEPLOY_KEY = savedDeployKey;
 });
