@@ -18,7 +18,7 @@ describe("candidates' data", () => {
   const { t, target } = setup;
 
   async function connectWithExport(uuid: string) {
-    const { body: connection } = await t.api('POST', '/v1/connections');
+    const connection = await t.connect();
     const subscribed = await t.api('POST', '/v1/subscriptions', {
       json: { connection_id: connection.id, target_url: `${target.url}/hooks/standard/1/c/` },
     });

@@ -3,18 +3,18 @@
  * channel), the cap on active subscriptions per connection, and normalised target URLs.
  */
 import { databaseKinds } from './support/databases';
-import { EXPORT_BODY, hmacHex, jazzhrHeaders, relayForEachTest } from './support/relay';
+import {
+  EXPORT_BODY,
+  exportCount,
+  hmacHex,
+  jazzhrHeaders,
+  relayForEachTest,
+} from './support/relay';
 import { OTHER_VALID_API_KEY, VALID_API_KEY } from './support/servers';
 
 describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => {
   const setup = relayForEachTest(createDatabase, { defaultKey: VALID_API_KEY });
   const { t, target } = setup;
-
-  async function connect(key = VALID_API_KEY) {
-    const response = await t.api('POST', '/v1/connections', { key });
-    expect(response.status).toBe(200);
-    return response.body as { id: string; ingest_url: string; secret: string };
-  }
 
   function subscribeAs(connectionId: string, targetUrl: string, channel?: unknown) {
     return t.api('POST', '/v1/subscriptions', {
@@ -49,18 +49,11 @@ describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => 
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   }
 
-  async function exportCount(connectionId: string): Promise<number> {
-    const rows = await setup.database.query(
-      `SELECT COUNT(*) AS n FROM exports WHERE connection_id = '${connectionId}'`,
-    );
-    return Number(rows[0]!.n);
-  }
-
   const receivedPaths = () => target.received.map((request) => request.path).sort();
 
   describe('ingest and delivery per channel', () => {
     it('delivers an export on a channel to that channel’s subscriptions only, and the default’s to the default’s', async () => {
-      const { id, secret } = await connect();
+      const { id, secret } = await t.connect();
       const payroll = await subscribe(id, '/hooks/payroll/', 'zapier-payroll');
       await subscribe(id, '/hooks/slack/', 'slack');
       const shared = await subscribe(id, '/hooks/shared/');
@@ -107,11 +100,11 @@ describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => 
       );
       expect(unheard.body).toMatchObject({ duplicate: false, deliveries: 0 });
       expect(await t.drain()).toBe(0);
-      expect(await exportCount(id)).toBe(3);
+      expect(await exportCount(setup.database, id)).toBe(3);
     });
 
     it('verifies every channel with the connection’s secret, VERIFY included', async () => {
-      const { id, secret } = await connect();
+      const { id, secret } = await t.connect();
       const body = '{"data": "JazzHR Verify Event"}';
       const verify = (channel: string, key: string) =>
         ingestOn(id, channel, body, {
@@ -132,11 +125,11 @@ describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => 
         jazzhrHeaders(EXPORT_BODY, 'someone-elses-secret', 'u-forged'),
       );
       expect(forged.status).toBe(401);
-      expect(await exportCount(id)).toBe(0);
+      expect(await exportCount(setup.database, id)).toBe(0);
     });
 
     it('keeps dedupe per connection and X-JazzHR-UUID across channels', async () => {
-      const { id, secret } = await connect();
+      const { id, secret } = await t.connect();
       await subscribe(id, '/hooks/b/', 'b');
       const headers = jazzhrHeaders(EXPORT_BODY, secret, 'u-twice');
       expect((await ingestOn(id, 'a', EXPORT_BODY, headers)).body.duplicate).toBe(false);
@@ -145,7 +138,7 @@ describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => 
         deliveries: 0,
       });
       expect(await t.drain()).toBe(0);
-      expect(await exportCount(id)).toBe(1);
+      expect(await exportCount(setup.database, id)).toBe(1);
     });
 
     it.each([
@@ -158,7 +151,7 @@ describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => 
       ['an accent', 'caf%C3%A9'],
       ['two segments', 'a/b'],
     ])('answers 404 to a channel with %s, and stores nothing', async (_label, channel) => {
-      const { id, secret } = await connect();
+      const { id, secret } = await t.connect();
       await subscribe(id, '/hooks/shared/');
       const response = await ingestOn(
         id,
@@ -168,14 +161,14 @@ describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => 
       );
       expect(response.status).toBe(404);
       expect(response.body.error.code).toBe('not_found');
-      expect(await exportCount(id)).toBe(0);
+      expect(await exportCount(setup.database, id)).toBe(0);
       expect(await t.drain()).toBe(0);
     });
   });
 
   describe('the API', () => {
     it('lists one channel’s exports, the default channel’s without ?channel', async () => {
-      const { id, secret } = await connect();
+      const { id, secret } = await t.connect();
       for (const [channel, uuid] of [
         ['a', 'u-a1'],
         [undefined, 'u-d1'],
@@ -201,7 +194,7 @@ describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => 
     });
 
     it('keeps ingest_url for the default channel', async () => {
-      const connection = await connect();
+      const connection = await t.connect();
       expect(connection.ingest_url).toMatch(new RegExp(`/hooks/jazzhr/${connection.id}$`));
     });
 
@@ -212,7 +205,7 @@ describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => 
       ['a number', 7],
       ['41 characters', 'x'.repeat(41)],
     ])('refuses to subscribe to a channel with %s, naming the field', async (_label, channel) => {
-      const { id } = await connect();
+      const { id } = await t.connect();
       const response = await subscribeAs(id, `${target.url}/hooks/x/`, channel);
       expect(response.status).toBe(400);
       expect(response.body.error.code).toBe('bad_request');
@@ -224,7 +217,7 @@ describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => 
     });
 
     it('takes null as the default channel', async () => {
-      const { id } = await connect();
+      const { id } = await t.connect();
       const response = await subscribeAs(id, `${target.url}/hooks/x/`, null);
       expect(response.status).toBe(201);
       expect(response.body.channel).toBeNull();
@@ -233,7 +226,7 @@ describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => 
 
   describe('target URLs', () => {
     it('stores one spelling per target: five spellings of one URL are one subscription and one delivery', async () => {
-      const { id, secret } = await connect();
+      const { id, secret } = await t.connect();
       const port = new URL(target.url).port;
       const spellings = [
         `http://127.0.0.1:${port}/hooks/standard/1/abc/`,
@@ -273,7 +266,7 @@ describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => 
     });
 
     it('answers 409 past RELAY_MAX_SUBSCRIPTIONS_PER_CONNECTION; an existing one subscribes again, and a freed place is taken', async () => {
-      const { id } = await connect();
+      const { id } = await t.connect();
       const first = await subscribe(id, '/hooks/1/');
       await subscribe(id, '/hooks/2/', 'a');
       await subscribe(id, '/hooks/3/', 'b');
@@ -290,7 +283,7 @@ describe.each(databaseKinds)('relay channels on %s', (_kind, createDatabase) => 
       expect((await subscribeAs(id, `${target.url}/hooks/4/`)).status).toBe(201);
       expect((await subscribeAs(id, `${target.url}/hooks/1/`)).status).toBe(409);
 
-      const other = await connect(OTHER_VALID_API_KEY);
+      const other = await t.connect(OTHER_VALID_API_KEY);
       const theirs = await t.api('POST', '/v1/subscriptions', {
         key: OTHER_VALID_API_KEY,
         json: { connection_id: other.id, target_url: `${target.url}/hooks/1/` },

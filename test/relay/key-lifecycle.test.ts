@@ -24,16 +24,10 @@ describe('API key lifecycle', () => {
     revoked.length = 0;
   });
 
-  async function connect() {
-    const response = await t.api('POST', '/v1/connections');
-    expect(response.status).toBe(200);
-    return response.body as { id: string; secret: string };
-  }
-
   const jazzhrCalls = () => t.jazzhr.received.length;
 
   it('confirms the key again on the first call once its confirmation is an hour old', async () => {
-    const { id } = await connect();
+    const { id } = await t.connect();
     expect(jazzhrCalls()).toBe(1);
     t.clock.advance(HOUR - 1);
     expect((await t.api('GET', `/v1/connections/${id}/exports`)).status).toBe(200);
@@ -51,7 +45,7 @@ describe('API key lifecycle', () => {
   });
 
   it('revokes a connection whose key JazzHR now rejects: 401 on every /v1 call, while ingest still stores', async () => {
-    const { id, secret } = await connect();
+    const { id, secret } = await t.connect();
     const subscribed = await t.api('POST', '/v1/subscriptions', {
       json: { connection_id: id, target_url: 'http://127.0.0.1:9/hooks/standard/1/a/' },
     });
@@ -100,7 +94,7 @@ describe('API key lifecycle', () => {
   });
 
   it('lets the last confirmation stand for 24 hours while JazzHR cannot be reached, asking at most once a minute', async () => {
-    const { id } = await connect();
+    const { id } = await t.connect();
     const confirmedAt = t.clock.now();
     t.jazzhr.respond = () => ({ status: 503, body: 'maintenance' });
     t.clock.advance(2 * HOUR);
@@ -127,7 +121,7 @@ describe('API key lifecycle', () => {
   });
 
   it('checks at most 10 new keys a minute per client address, then answers 429 with Retry-After', async () => {
-    const { id } = await connect();
+    const { id } = await t.connect();
     t.jazzhr.respond = rejectEveryKey;
     t.clock.advance(1_000);
     for (let index = 0; index < 9; index += 1) {

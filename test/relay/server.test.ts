@@ -1,11 +1,13 @@
 import { request } from 'node:http';
 
 import { hashApiKey, mintSecret } from '../../src/relay/ids';
+import type { ConnectionResponse } from '../../src/relay/protocol';
 import type { Store } from '../../src/relay/store/types';
 import { normaliseExport, parseCandidateExport } from '../../src/webhook';
 import { databaseKinds } from './support/databases';
 import {
   EXPORT_BODY,
+  exportCount,
   hmacHex,
   jazzhrHeaders,
   relayForEachTest,
@@ -18,17 +20,6 @@ const HOUR = 60 * 60_000;
 describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabase) => {
   const setup = relayForEachTest(createDatabase, { defaultKey: VALID_API_KEY });
   const { t, target } = setup;
-
-  async function connect(key = VALID_API_KEY) {
-    const response = await t.api('POST', '/v1/connections', { key });
-    expect(response.status).toBe(200);
-    return response.body as {
-      id: string;
-      ingest_url: string;
-      secret: string;
-      previous_secret_expires_at: string | null;
-    };
-  }
 
   async function subscribe(
     connectionId: string,
@@ -48,22 +39,15 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     };
   }
 
-  async function exportCount(connectionId: string): Promise<number> {
-    const rows = await setup.database.query(
-      `SELECT COUNT(*) AS n FROM exports WHERE connection_id = '${connectionId}'`,
-    );
-    return Number(rows[0]!.n);
-  }
-
   it('connect → subscribe → export: the target receives the exact bytes, signed with its subscription secret', async () => {
-    const connection = await connect();
+    const connection = await t.connect();
     expect(connection.id).toMatch(/^con_[0-9a-f]{32}$/);
     expect(connection.secret).toMatch(/^[0-9a-f]{64}$/);
     expect(connection.ingest_url).toBe(
       `${t.relay.url.replace('127.0.0.1', 'localhost')}/hooks/jazzhr/${connection.id}`,
     );
     expect(connection.previous_secret_expires_at).toBeNull();
-    expect(await connect()).toEqual(connection);
+    expect(await t.connect()).toEqual(connection);
 
     const subscription = await subscribe(connection.id, '/hooks/standard/1/lifecycle/');
     expect(subscription).toMatchObject({
@@ -139,7 +123,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
   });
 
   it('forwards Link only when it is an https URL on jazz.co, jazzhr.com or their subdomains', async () => {
-    const { id, secret } = await connect();
+    const { id, secret } = await t.connect();
     await subscribe(id, '/links/');
     const links = {
       'u-app': 'https://app.jazz.co/app/v2/candidate/39011522',
@@ -170,7 +154,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
   });
 
   it('answers VERIFY with 200 only when it is signed with the connection secret', async () => {
-    const { id, secret } = await connect();
+    const { id, secret } = await t.connect();
     const body = '{"data": "JazzHR Verify Event"}';
     const verify = (signature: string) =>
       t.ingest(id, body, { 'X-JazzHR-Event': 'VERIFY', 'X-JazzHR-Signature': signature });
@@ -181,17 +165,17 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     const wrong = await verify(hmacHex(body, 'not-the-secret'));
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('invalid_signature');
-    expect(await exportCount(id)).toBe(0);
+    expect(await exportCount(setup.database, id)).toBe(0);
   });
 
   describe('ingest rejects bad input and stores nothing', () => {
-    let connection: Awaited<ReturnType<typeof connect>>;
+    let connection: ConnectionResponse;
     beforeEach(async () => {
-      connection = await connect();
+      connection = await t.connect();
       await subscribe(connection.id);
     });
     afterEach(async () => {
-      expect(await exportCount(connection.id)).toBe(0);
+      expect(await exportCount(setup.database, connection.id)).toBe(0);
       expect(await t.drain()).toBe(0);
       expect(target.received).toHaveLength(0);
     });
@@ -296,7 +280,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
   });
 
   it('accepts a body of exactly 10 MB', async () => {
-    const { id, secret } = await connect();
+    const { id, secret } = await t.connect();
     const json = Buffer.from(`{"candidate": {"person": {"id": {"value": "1"}}}, "padding": "`);
     const body = Buffer.concat([
       json,
@@ -319,7 +303,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
   });
 
   it('delivers a repeated X-JazzHR-UUID once', async () => {
-    const { id, secret } = await connect();
+    const { id, secret } = await t.connect();
     await subscribe(id);
     const headers = jazzhrHeaders(EXPORT_BODY, secret, 'u-repeat');
     expect((await t.ingest(id, EXPORT_BODY, headers)).body).toMatchObject({
@@ -340,11 +324,11 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     });
     expect(await t.drain()).toBe(0);
     expect(target.received).toHaveLength(1);
-    expect(await exportCount(id)).toBe(1);
+    expect(await exportCount(setup.database, id)).toBe(1);
   });
 
   it('derives the same uuid from the same body when X-JazzHR-UUID is missing, and forwards it', async () => {
-    const { id, secret } = await connect();
+    const { id, secret } = await t.connect();
     await subscribe(id);
     const headers = jazzhrHeaders(EXPORT_BODY, secret, 'unused');
     delete headers['X-JazzHR-UUID'];
@@ -365,7 +349,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
   });
 
   it('tells every delivery when the relay received the export, as its export list does', async () => {
-    const { id, secret } = await connect();
+    const { id, secret } = await t.connect();
     await subscribe(id);
     const receivedAt = new Date(t.clock.now()).toISOString();
     const headers = {
@@ -389,7 +373,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
   });
 
   it('stores exports that arrive with no subscription, for the trigger to list', async () => {
-    const { id, secret } = await connect();
+    const { id, secret } = await t.connect();
     for (const uuid of ['u-1', 'u-2', 'u-3', 'u-4']) {
       t.clock.advance(1000);
       expect(
@@ -412,7 +396,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
   });
 
   it('retries a failing target with backoff, the first retry within 30 seconds, until it succeeds', async () => {
-    const { id, secret } = await connect();
+    const { id, secret } = await t.connect();
     await subscribe(id);
     const statuses = [503, 500];
     target.respond = () => statuses.shift() ?? 200;
@@ -451,7 +435,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
   });
 
   it('keeps retrying for RELAY_RETRY_WINDOW_HOURS (72 by default), then marks the delivery failed; an operator can retry it', async () => {
-    const { id, secret } = await connect();
+    const { id, secret } = await t.connect();
     await subscribe(id);
     target.respond = () => 502;
     await t.ingest(id, EXPORT_BODY, jazzhrHeaders(EXPORT_BODY, secret, 'u-give-up'));
@@ -494,7 +478,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
   });
 
   it('deactivates a subscription whose target answers 410, and stops delivering to it', async () => {
-    const { id, secret } = await connect();
+    const { id, secret } = await t.connect();
     const gone = await subscribe(id, '/gone/');
     const alive = await subscribe(id, '/alive/');
     target.respond = (request) => (request.path === '/gone/' ? 410 : 200);
@@ -525,7 +509,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
   });
 
   it('records timeouts and unreachable targets as retryable errors', async () => {
-    const { id, secret } = await connect();
+    const { id, secret } = await t.connect();
     await t.restart({
       defaultKey: VALID_API_KEY,
       config: { deliveryTimeoutMs: 200 },
@@ -565,7 +549,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
   });
 
   it('DELETE /v1/subscriptions cancels pending deliveries; 404 for unknown or foreign ones', async () => {
-    const { id, secret } = await connect();
+    const { id, secret } = await t.connect();
     const subscription = await subscribe(id);
     await t.ingest(id, EXPORT_BODY, jazzhrHeaders(EXPORT_BODY, secret, 'u-unsubscribed'));
     expect(
@@ -585,7 +569,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
 
   describe('rotation', () => {
     it('accepts the previous secret for 24 hours on the clock, then rejects it', async () => {
-      const before = await connect();
+      const before = await t.connect();
       const rotated = await t.api('POST', `/v1/connections/${before.id}/rotate-secret`);
       expect(rotated.status).toBe(200);
       expect(rotated.body).toMatchObject({ id: before.id, ingest_url: before.ingest_url });
@@ -593,7 +577,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
       expect(rotated.body.previous_secret_expires_at).toBe(
         new Date(t.clock.now() + 24 * HOUR).toISOString(),
       );
-      expect(await connect()).toEqual(rotated.body);
+      expect(await t.connect()).toEqual(rotated.body);
 
       const send = (secret: string, uuid: string) =>
         t.ingest(before.id, EXPORT_BODY, jazzhrHeaders(EXPORT_BODY, secret, uuid));
@@ -604,11 +588,11 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
       t.clock.advance(1);
       expect((await send(before.secret, 'rot-4')).status).toBe(401);
       expect((await send(rotated.body.secret, 'rot-5')).status).toBe(200);
-      expect((await connect()).previous_secret_expires_at).toBeNull();
+      expect((await t.connect()).previous_secret_expires_at).toBeNull();
     });
 
     it('reuses a connection read within the last second, yet sees a rotation made by another relay process at once', async () => {
-      const connection = await connect();
+      const connection = await t.connect();
       let reads = 0;
       const counting: Store = Object.create(setup.store, {
         connectionById: {
@@ -645,7 +629,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     });
 
     it('keeps every replaced secret valid for 24 hours after it was replaced, however many rotations, and says until when', async () => {
-      const original = await connect(OTHER_VALID_API_KEY);
+      const original = await t.connect(OTHER_VALID_API_KEY);
       const rotate = async () =>
         (
           await t.api('POST', `/v1/connections/${original.id}/rotate-secret`, {
@@ -685,7 +669,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     });
 
     it('refuses an eleventh rotation while ten replaced secrets are still valid, with Retry-After', async () => {
-      const original = await connect(OTHER_VALID_API_KEY);
+      const original = await t.connect(OTHER_VALID_API_KEY);
       const rotate = () =>
         fetch(`${t.relay.url}/v1/connections/${original.id}/rotate-secret`, {
           method: 'POST',
@@ -729,7 +713,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     });
 
     it('answers 401 when the key is missing or JazzHR rejects it, and 502 when JazzHR is down', async () => {
-      await connect();
+      await t.connect();
       t.jazzhr.received.length = 0;
       const missing = await t.api('POST', '/v1/connections', { key: null });
       expect(missing.status).toBe(401);
@@ -760,7 +744,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     });
 
     it('creates a connection only on POST /v1/connections: any other call with a key that has none gets 404 and creates nothing', async () => {
-      const { id } = await connect();
+      const { id } = await t.connect();
       t.jazzhr.received.length = 0;
       for (const [method, path, json] of [
         ['GET', `/v1/connections/${id}/exports`],
@@ -778,8 +762,8 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     });
 
     it('keeps every account to its own connection, subscriptions and deliveries', async () => {
-      const mine = await connect();
-      const theirs = await connect(OTHER_VALID_API_KEY);
+      const mine = await t.connect();
+      const theirs = await t.connect(OTHER_VALID_API_KEY);
       expect(theirs.id).not.toBe(mine.id);
       for (const [method, path] of [
         ['GET', `/v1/connections/${theirs.id}/exports`],
@@ -837,7 +821,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
 
   describe('subscriptions input', () => {
     it('rejects bodies that are not what the contract says, with messages naming the field', async () => {
-      const { id } = await connect();
+      const { id } = await t.connect();
       const cases: Array<[unknown, string]> = [
         [{ connection_id: id }, 'target_url'],
         [{ target_url: `${target.url}/x` }, 'connection_id'],
@@ -864,7 +848,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
         defaultKey: VALID_API_KEY,
         config: { allowedTargetHosts: ['hooks.zapier.com'] },
       });
-      const { id } = await connect();
+      const { id } = await t.connect();
       const local = await t.api('POST', '/v1/subscriptions', {
         json: { connection_id: id, target_url: `${target.url}/x` },
       });
@@ -881,7 +865,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
   });
 
   it('logs JSON lines with ids and statuses, never keys, secrets, target URLs or candidate data', async () => {
-    const connection = await connect();
+    const connection = await t.connect();
     const subscription = await subscribe(connection.id, '/hooks/standard/1/private-zap-path/');
     target.respond = () => 503;
     await t.ingest(
@@ -960,7 +944,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
   });
 
   it('logs refused ingests at most once a second per connection, with how many there were', async () => {
-    const [noisy, quiet] = [await connect(), await connect(OTHER_VALID_API_KEY)];
+    const [noisy, quiet] = [await t.connect(), await t.connect(OTHER_VALID_API_KEY)];
     const forged = (uuid: string) => jazzhrHeaders(EXPORT_BODY, 'forged-secret-value', uuid);
     for (let i = 0; i < 20; i += 1) await t.ingest(noisy.id, EXPORT_BODY, forged(`u-${i}`));
     await t.ingest(quiet.id, EXPORT_BODY, forged('u-quiet'));
@@ -983,7 +967,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
 
   describe('routing and failures', () => {
     it('answers 404 for unknown paths, 405 for wrong methods, 400 for unknown delivery statuses', async () => {
-      const { id } = await connect();
+      const { id } = await t.connect();
       expect((await t.api('GET', '/nowhere')).status).toBe(404);
       const wrongMethod = await t.api('GET', '/v1/subscriptions');
       expect(wrongMethod.status).toBe(405);
@@ -994,7 +978,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     });
 
     it('turns an unexpected failure into a 500 that says nothing internal', async () => {
-      const { id } = await connect();
+      const { id } = await t.connect();
       const failing = Object.create(setup.store) as Store;
       failing.recentExports = () =>
         Promise.reject(
@@ -1010,7 +994,7 @@ describe.each(databaseKinds)('relay HTTP interface on %s', (_kind, createDatabas
     });
 
     it('answers 500 to a request whose handler throws, logs the error by name, and serves the next', async () => {
-      const { id } = await connect();
+      const { id } = await t.connect();
       const failing = Object.create(setup.store) as Store;
       failing.recentExports = () => {
         throw new TypeError('Cannot read properties of undefined');

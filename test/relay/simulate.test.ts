@@ -20,7 +20,7 @@ describe('simulate', () => {
   beforeAll(async () => {
     database = await createSqliteDatabase();
     t = await startTestRelay(await database.openStore(), { defaultKey: VALID_API_KEY });
-    connection = (await t.api('POST', '/v1/connections')).body;
+    connection = await t.connect();
     ingestUrl = `${t.relay.url}/hooks/jazzhr/${connection.id}`;
     dir = mkdtempSync(join(tmpdir(), 'simulate-'));
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfig, type RelayConfig } from '../../../src/relay/config';
 import { createJsonLogger } from '../../../src/relay/logger';
 import { startRelay, type RelayOptions, type RunningRelay } from '../../../src/relay/relay';
+import type { ConnectionResponse } from '../../../src/relay/protocol';
 import type { Store } from '../../../src/relay/store/types';
 import { FakeClock } from './clock';
 import type { TestDatabase } from './databases';
@@ -92,6 +93,13 @@ export class TestRelay {
         body: json !== undefined ? JSON.stringify(json) : body,
       }),
     );
+  }
+
+  /** A new connection for `key` (the default key unless given), which must be granted. */
+  async connect(key?: string): Promise<ConnectionResponse> {
+    const response = await this.api('POST', '/v1/connections', { key });
+    expect(response.status).toBe(200);
+    return response.body as ConnectionResponse;
   }
 
   async ingest(
@@ -186,6 +194,14 @@ export function relayForEachTest(
   });
   afterEach(() => setup.t.close());
   return setup;
+}
+
+/** How many exports the database holds for a connection, read directly from its table. */
+export async function exportCount(database: TestDatabase, connectionId: string): Promise<number> {
+  const rows = await database.query(
+    `SELECT COUNT(*) AS n FROM exports WHERE connection_id = '${connectionId}'`,
+  );
+  return Number(rows[0]!.n);
 }
 
 /** The headers JazzHR sends with an export, signed with `secret`. */
