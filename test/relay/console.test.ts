@@ -4,16 +4,14 @@
  * an operator follows: log in, find the failed delivery, retry it, see it delivered.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { chromium, type Browser } from 'playwright-core';
 
-import { RelayProcesses, relayWithFailedDelivery } from './support/failed-delivery';
-import { assertBuilt, type RelayProcess } from './support/process';
-import { RecordingServer, startFakeJazzHR } from './support/servers';
+import { relayWithFailedDelivery, useRelayProcesses } from './support/failed-delivery';
+import type { RelayProcess } from './support/process';
 
 const ADMIN_TOKEN = 'console-admin-token-0123456789abcdef';
 /** The fixture candidate's name and email: never on a console page. */
@@ -78,31 +76,18 @@ function csrfOf(html: string): string {
 }
 
 describe('operator console', () => {
-  let dir: string;
-  let jazzhr: RecordingServer;
-  let target: RecordingServer;
+  const setup = useRelayProcesses({
+    env: () => ({ RELAY_ADMIN_TOKEN: ADMIN_TOKEN }),
+    each: 'file',
+  });
+  const { processes, target } = setup;
   let relay: RelayProcess;
   let connectionId: string;
-  const processes = new RelayProcesses(() => ({
-    DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}`,
-    JAZZHR_API_URL: jazzhr.url,
-    RELAY_ALLOWED_TARGET_HOSTS: '127.0.0.1',
-    RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
-  }));
 
   beforeAll(async () => {
-    assertBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'relay-console-'));
-    jazzhr = await startFakeJazzHR();
-    target = await new RecordingServer().start();
-    const failed = await relayWithFailedDelivery(processes, target);
+    const failed = await relayWithFailedDelivery(setup);
     relay = failed.relay;
     connectionId = failed.connection.id;
-  });
-  afterAll(async () => {
-    await processes.stopAll();
-    await Promise.all([jazzhr.stop(), target.stop()]);
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('is off (404) without RELAY_ADMIN_TOKEN', async () => {

@@ -1,19 +1,11 @@
 /**
  * GET /metrics on real relay processes: what Prometheus would scrape.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { createPostgresDatabase, postgresAvailable, type TestDatabase } from './support/databases';
-import { RelayProcesses, connectAndSubscribe } from './support/failed-delivery';
-import { assertBuilt } from './support/process';
+import { connectAndSubscribe, useRelayProcesses } from './support/failed-delivery';
 import { EXPORT_BODY, jazzhrHeaders } from './support/relay';
-import { RecordingServer, startFakeJazzHR } from './support/servers';
 
 const METRICS_TOKEN = 'metrics-token-for-prometheus';
-/** PostgreSQL needs the key; every process sharing the database gets the same one. */
-const ENCRYPTION_KEY = Buffer.alloc(32, 5).toString('base64');
 
 /** The value of one sample line, e.g. `relay_exports_received_total{outcome="stored"}`. */
 function sample(text: string, series: string): number | undefined {
@@ -22,29 +14,9 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe('relay metrics', () => {
-  let dir: string;
-  let jazzhr: RecordingServer;
-  let target: RecordingServer;
-  const processes = new RelayProcesses(() => ({
-    JAZZHR_API_URL: jazzhr.url,
-    RELAY_ALLOWED_TARGET_HOSTS: '127.0.0.1',
-    RELAY_METRICS_TOKEN: METRICS_TOKEN,
-  }));
-
-  beforeAll(() => assertBuilt());
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relay-metrics-'));
-    jazzhr = await startFakeJazzHR();
-    target = await new RecordingServer().start();
+  const { processes, target } = useRelayProcesses({
+    env: () => ({ RELAY_METRICS_TOKEN: METRICS_TOKEN }),
   });
-  afterEach(async () => {
-    await processes.stopAll();
-    await Promise.all([jazzhr.stop(), target.stop()]);
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const start = (env: Record<string, string>) => processes.start(env);
-  const subscribe = (relayUrl: string) => connectAndSubscribe(relayUrl, target);
 
   function ingest(relayUrl: string, connectionId: string, headers: Record<string, string>) {
     return fetch(`${relayUrl}/hooks/jazzhr/${connectionId}`, {
@@ -64,8 +36,8 @@ describe('relay metrics', () => {
   }
 
   it('counts a stored export, a duplicate and a bad signature, and the delivery with its lag', async () => {
-    const relay = await start({ DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}` });
-    const connection = await subscribe(relay.url);
+    const relay = await processes.start();
+    const { connection } = await connectAndSubscribe(relay.url, target);
     const headers = jazzhrHeaders(EXPORT_BODY, connection.secret, 'uuid-metrics-1');
     expect((await ingest(relay.url, connection.id, headers)).status).toBe(200);
     expect((await ingest(relay.url, connection.id, headers)).status).toBe(200);
@@ -94,8 +66,8 @@ describe('relay metrics', () => {
 
   it('counts a failed attempt as retried and shows the backlog', async () => {
     target.respond = () => 503;
-    const relay = await start({ DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}` });
-    const connection = await subscribe(relay.url);
+    const relay = await processes.start();
+    const { connection } = await connectAndSubscribe(relay.url, target);
     const headers = jazzhrHeaders(EXPORT_BODY, connection.secret, 'uuid-metrics-retry');
     expect((await ingest(relay.url, connection.id, headers)).status).toBe(200);
     await relay.waitForLog((line) => line.msg === 'delivery attempt' && line.outcome === 'retry');
@@ -108,8 +80,8 @@ describe('relay metrics', () => {
 
   it('counts a 429 as throttled, not retried', async () => {
     target.respond = () => ({ status: 429, body: {}, headers: { 'Retry-After': '60' } });
-    const relay = await start({ DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}` });
-    const connection = await subscribe(relay.url);
+    const relay = await processes.start();
+    const { connection } = await connectAndSubscribe(relay.url, target);
     const headers = jazzhrHeaders(EXPORT_BODY, connection.secret, 'uuid-metrics-throttled');
     expect((await ingest(relay.url, connection.id, headers)).status).toBe(200);
     await relay.waitForLog(
@@ -123,7 +95,7 @@ describe('relay metrics', () => {
   });
 
   it('needs the bearer token when RELAY_METRICS_TOKEN is set', async () => {
-    const relay = await start({ DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}` });
+    const relay = await processes.start();
     const missing = await fetch(`${relay.url}/metrics`);
     expect(missing.status).toBe(401);
     expect(((await missing.json()) as { error: { message: string } }).error.message).toContain(
@@ -137,10 +109,7 @@ describe('relay metrics', () => {
   });
 
   it('is open when RELAY_METRICS_TOKEN is unset', async () => {
-    const relay = await start({
-      DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}`,
-      RELAY_METRICS_TOKEN: '',
-    });
+    const relay = await processes.start({ RELAY_METRICS_TOKEN: '' });
     const response = await fetch(`${relay.url}/metrics`);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('relay_deliveries_pending 0');
@@ -157,15 +126,9 @@ describe('relay metrics', () => {
 
     it('each counts its own exports, and both report the shared backlog', async () => {
       target.respond = () => 503;
-      const first = await start({
-        DATABASE_URL: database.url,
-        RELAY_ENCRYPTION_KEY: ENCRYPTION_KEY,
-      });
-      const second = await start({
-        DATABASE_URL: database.url,
-        RELAY_ENCRYPTION_KEY: ENCRYPTION_KEY,
-      });
-      const connection = await subscribe(first.url);
+      const first = await processes.start({ DATABASE_URL: database.url });
+      const second = await processes.start({ DATABASE_URL: database.url });
+      const { connection } = await connectAndSubscribe(first.url, target);
       const headers = jazzhrHeaders(EXPORT_BODY, connection.secret, 'uuid-metrics-pg');
       expect((await ingest(first.url, connection.id, headers)).status).toBe(200);
       const duplicate = await ingest(second.url, connection.id, headers);

@@ -1,15 +1,15 @@
 /**
  * Operator alerts from real relay processes to a local hook standing in for a Zapier Catch Hook.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { ConfigError, loadConfig } from '../../src/relay/config';
-import { RelayProcesses, connect, sendExport, subscribe } from './support/failed-delivery';
-import { assertBuilt } from './support/process';
+import {
+  connectAndSubscribe,
+  sendExport,
+  sendRefusedExport,
+  useRelayProcesses,
+} from './support/failed-delivery';
 import { hmacHex, type JsonBody } from './support/relay';
-import { RecordingServer, startFakeJazzHR, type ReceivedRequest } from './support/servers';
+import { RecordingServer, type ReceivedRequest } from './support/servers';
 
 const ALERT_SECRET = 'operator-alert-secret-0123456789';
 const EVENT_FIELDS = [
@@ -23,44 +23,19 @@ const EVENT_FIELDS = [
 ];
 
 describe('operator alerts', () => {
-  let dir: string;
-  let jazzhr: RecordingServer;
-  let target: RecordingServer;
   let operator: RecordingServer;
-  const processes = new RelayProcesses(() => ({
-    DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}`,
-    JAZZHR_API_URL: jazzhr.url,
-    RELAY_ALLOWED_TARGET_HOSTS: '127.0.0.1',
-    RELAY_OPERATOR_WEBHOOK_URL: `${operator.url}/catch`,
-    RELAY_OPERATOR_WEBHOOK_SECRET: ALERT_SECRET,
-    RELAY_RETRY_BASE_DELAY_MS: '10',
-  }));
-
-  beforeAll(() => assertBuilt());
+  const setup = useRelayProcesses({
+    env: () => ({
+      RELAY_OPERATOR_WEBHOOK_URL: `${operator.url}/catch`,
+      RELAY_OPERATOR_WEBHOOK_SECRET: ALERT_SECRET,
+      RELAY_RETRY_BASE_DELAY_MS: '10',
+    }),
+  });
+  const { processes, target } = setup;
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relay-alerts-'));
-    jazzhr = await startFakeJazzHR();
-    target = await new RecordingServer().start();
     operator = await new RecordingServer().start();
   });
-  afterEach(async () => {
-    await processes.stopAll();
-    await Promise.all([jazzhr.stop(), target.stop(), operator.stop()]);
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const start = (env: Record<string, string> = {}) => processes.start(env);
-
-  async function connectWithSubscription(relayUrl: string) {
-    const connection = await connect(relayUrl);
-    return { connection, subscription: await subscribe(relayUrl, connection.id, target) };
-  }
-
-  async function ingest(relayUrl: string, connection: { id: string; secret: string }) {
-    const uuid = `uuid-${Math.random()}`;
-    await sendExport(relayUrl, connection, uuid);
-    return uuid;
-  }
+  afterEach(() => operator.stop());
 
   /** The alert as the operator's hook got it, after checking it is signed and holds ids only. */
   function readAlert(request: ReceivedRequest, secrets: string[]): JsonBody {
@@ -78,9 +53,9 @@ describe('operator alerts', () => {
 
   it('sends subscription.deactivated, signed, when a target answers 410', async () => {
     target.respond = () => 410;
-    const relay = await start();
-    const { connection, subscription } = await connectWithSubscription(relay.url);
-    const uuid = await ingest(relay.url, connection);
+    const relay = await processes.start();
+    const { connection, subscription } = await connectAndSubscribe(relay.url, target);
+    const uuid = await sendExport(relay.url, connection);
     await operator.waitFor(1);
     const event = readAlert(operator.received[0]!, [connection.secret, subscription.secret]);
     expect(event).toMatchObject({
@@ -94,12 +69,7 @@ describe('operator alerts', () => {
   });
 
   it('sends delivery.failed when a delivery can no longer be sent', async () => {
-    const first = await start();
-    const { connection } = await connectWithSubscription(first.url);
-    await processes.stop(first);
-    // Restarted with an allow-list the target is no longer on: the attempt is refused and fails.
-    const second = await start({ RELAY_ALLOWED_TARGET_HOSTS: 'hooks.zapier.com' });
-    const uuid = await ingest(second.url, connection);
+    const { connection, uuid } = await sendRefusedExport(setup);
     await operator.waitFor(1);
     expect(readAlert(operator.received[0]!, [connection.secret])).toMatchObject({
       type: 'delivery.failed',
@@ -116,9 +86,9 @@ describe('operator alerts', () => {
       target.respond = () => 410;
       let answers = 0;
       operator.respond = () => ((answers += 1) === 1 ? status : 200);
-      const relay = await start();
-      const { connection } = await connectWithSubscription(relay.url);
-      await ingest(relay.url, connection);
+      const relay = await processes.start();
+      const { connection } = await connectAndSubscribe(relay.url, target);
+      await sendExport(relay.url, connection);
       await operator.waitFor(2);
       expect(operator.received[1]!.body.equals(operator.received[0]!.body)).toBe(true);
       await relay.waitForLog((line) => line.msg === 'operator alert sent' && line.attempts === 2);
@@ -131,9 +101,9 @@ describe('operator alerts', () => {
     operator.respond = () => answers.shift() ?? 200;
     // A window (0.72 s) shorter than the 429's wait: the 503 after it is retried only because
     // the throttled time was added to the window, as a delivery's is.
-    const relay = await start({ RELAY_RETRY_WINDOW_HOURS: '0.0002' });
-    const { connection } = await connectWithSubscription(relay.url);
-    await ingest(relay.url, connection);
+    const relay = await processes.start({ RELAY_RETRY_WINDOW_HOURS: '0.0002' });
+    const { connection } = await connectAndSubscribe(relay.url, target);
+    await sendExport(relay.url, connection);
     await operator.waitFor(3);
     const [throttled, unavailable, sent] = operator.received;
     expect(unavailable!.at - throttled!.at).toBeGreaterThanOrEqual(2_000);
@@ -145,12 +115,12 @@ describe('operator alerts', () => {
 
   it('sends deliveries.backlog once when the oldest pending delivery waits too long', async () => {
     target.respond = () => 503;
-    const relay = await start({
+    const relay = await processes.start({
       RELAY_BACKLOG_ALERT_SECONDS: '1',
       RELAY_RETRY_BASE_DELAY_MS: '10000',
     });
-    const { connection } = await connectWithSubscription(relay.url);
-    await ingest(relay.url, connection);
+    const { connection } = await connectAndSubscribe(relay.url, target);
+    await sendExport(relay.url, connection);
     await operator.waitFor(1);
     const event = readAlert(operator.received[0]!, [connection.secret]);
     expect(event).toMatchObject({ type: 'deliveries.backlog', connection_id: connection.id });

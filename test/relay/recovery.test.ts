@@ -1,15 +1,9 @@
 /**
  * Recovering failed deliveries, on real relay processes over SQLite and PostgreSQL.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { createPostgresDatabase, postgresAvailable, type TestDatabase } from './support/databases';
-import { AUTH, RelayProcesses, relayWithFailedDelivery } from './support/failed-delivery';
-import { assertBuilt } from './support/process';
+import { databaseKinds } from './support/databases';
+import { AUTH, relayWithFailedDelivery, useRelayProcesses } from './support/failed-delivery';
 import type { JsonBody } from './support/relay';
-import { RecordingServer, startFakeJazzHR } from './support/servers';
 
 const ADMIN_TOKEN = 'operator-admin-token-0123456789';
 
@@ -24,42 +18,15 @@ function post(url: string, body: unknown, headers: Record<string, string>) {
   }));
 }
 
-const kinds: Array<['sqlite' | 'postgres']> = [
-  ['sqlite'],
-  ...(postgresAvailable ? [['postgres'] as ['postgres']] : []),
-];
-
-describe.each(kinds)('recovery on %s', (kind) => {
-  let dir: string;
-  let database: TestDatabase | undefined;
-  let jazzhr: RecordingServer;
-  let target: RecordingServer;
-  let databaseUrl: string;
-  const processes = new RelayProcesses(() => ({
-    DATABASE_URL: databaseUrl,
-    JAZZHR_API_URL: jazzhr.url,
-    RELAY_ALLOWED_TARGET_HOSTS: '127.0.0.1',
-    RELAY_ADMIN_TOKEN: ADMIN_TOKEN,
-  }));
-
-  beforeAll(() => assertBuilt());
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relay-recovery-'));
-    if (kind === 'postgres') database = await createPostgresDatabase();
-    databaseUrl = database?.url ?? `sqlite:${join(dir, 'relay.sqlite')}`;
-    jazzhr = await startFakeJazzHR();
-    target = await new RecordingServer().start();
+describe.each(databaseKinds)('recovery on %s', (_kind, createDatabase) => {
+  const setup = useRelayProcesses({
+    env: () => ({ RELAY_ADMIN_TOKEN: ADMIN_TOKEN }),
+    database: createDatabase,
   });
-  afterEach(async () => {
-    await processes.stopAll();
-    await Promise.all([jazzhr.stop(), target.stop()]);
-    await database?.drop();
-    database = undefined;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { target } = setup;
 
   it('re-delivers a connection’s failed deliveries received since a time', async () => {
-    const { relay, connection } = await relayWithFailedDelivery(processes, target);
+    const { relay, connection } = await relayWithFailedDelivery(setup);
     const url = `${relay.url}/v1/connections/${connection.id}/recover`;
     const since = new Date(Date.now() - 60_000).toISOString();
     expect(await post(url, { since }, AUTH)).toEqual({ status: 200, body: { requeued: 1 } });
@@ -73,7 +40,7 @@ describe.each(kinds)('recovery on %s', (kind) => {
   });
 
   it('recovers across every connection behind RELAY_ADMIN_TOKEN', async () => {
-    const { relay } = await relayWithFailedDelivery(processes, target);
+    const { relay } = await relayWithFailedDelivery(setup);
     const url = `${relay.url}/v1/operator/recover`;
     const since = new Date(Date.now() - 60_000).toISOString();
     expect((await post(url, { since }, {})).status).toBe(401);
@@ -86,7 +53,7 @@ describe.each(kinds)('recovery on %s', (kind) => {
   });
 
   it('names the field of a bad range, and leaves a range after the failure alone', async () => {
-    const { relay, connection } = await relayWithFailedDelivery(processes, target);
+    const { relay, connection } = await relayWithFailedDelivery(setup);
     const url = `${relay.url}/v1/connections/${connection.id}/recover`;
     const later = await post(
       url,
@@ -107,22 +74,7 @@ describe.each(kinds)('recovery on %s', (kind) => {
 });
 
 describe('the operator API without RELAY_ADMIN_TOKEN', () => {
-  let dir: string;
-  let jazzhr: RecordingServer;
-  const processes = new RelayProcesses(() => ({
-    DATABASE_URL: `sqlite:${join(dir, 'relay.sqlite')}`,
-    JAZZHR_API_URL: jazzhr.url,
-  }));
-  beforeAll(() => assertBuilt());
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relay-recovery-'));
-    jazzhr = await startFakeJazzHR();
-  });
-  afterEach(async () => {
-    await processes.stopAll();
-    await jazzhr.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { processes } = useRelayProcesses();
 
   it('is not there: 404 for the operator recover and the console', async () => {
     const relay = await processes.start();
