@@ -12,7 +12,7 @@ import { RecordingServer, VALID_API_KEY, startFakeJazzHR } from './servers';
 
 export const AUTH = { authorization: `Bearer ${VALID_API_KEY}` };
 /** Any 32 bytes, base64: PostgreSQL relays need an encryption key. */
-export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /**
  * Relay processes on one database, each started with its own environment on top of the shared
@@ -104,12 +104,12 @@ export function useRelayProcesses({
   return { processes, target };
 }
 
-export async function connect(relayUrl: string): Promise<ConnectionResponse> {
+async function connect(relayUrl: string): Promise<ConnectionResponse> {
   const response = await fetch(`${relayUrl}/v1/connections`, { method: 'POST', headers: AUTH });
   return connectionResponse.parse(await response.json());
 }
 
-export async function subscribe(relayUrl: string, connectionId: string, target: RecordingServer) {
+async function subscribe(relayUrl: string, connectionId: string, target: RecordingServer) {
   const response = await fetch(`${relayUrl}/v1/subscriptions`, {
     method: 'POST',
     headers: { ...AUTH, 'content-type': 'application/json' },
