@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 
+import { claimCost } from './figures/claim-cost';
 import { coldStart } from './figures/cold-start';
 import { lookupCost } from './figures/lookup-cost';
 import { pollCost } from './figures/poll-cost';
@@ -15,7 +16,7 @@ import { fromRoot } from './lib/paths';
 import { markdownTable, notMeasured, writeResults, type Row } from './lib/results';
 
 /**
- * `npm run bench [-- --quick] [-- --only=poll,lookup,webhook,cold,relay,relay-memory]`
+ * `npm run bench [-- --quick] [-- --only=poll,lookup,webhook,cold,relay,relay-memory,claim]`
  * Prints a Markdown table of every figure next to its baseline from this same run, and writes
  * them to bench/results.json (a full run of everything) or .tmp/bench-results.json (otherwise).
  * Figures are reported, never asserted: the bench does not fail on a number.
@@ -28,6 +29,7 @@ const FIGURES = {
   cold: { title: 'cold start', run: (quick: boolean) => coldStart({ quick }) },
   relay: { title: 'relay throughput', run: (quick: boolean) => relayThroughput({ quick }) },
   'relay-memory': { title: 'relay memory under held uploads', run: () => relayMemory() },
+  claim: { title: 'claim cost with a backlog', run: (quick: boolean) => claimCost({ quick }) },
 } as const;
 type FigureKey = keyof typeof FIGURES;
 
