@@ -1,25 +1,16 @@
-import { createAppTester } from 'zapier-platform-core';
-
-import app from '../../index';
 import applicants from '../fixtures/jazzhr/applicants.list.json';
-import { applicantLabel, perform } from '../../src/triggers/applicant_list';
+import { applicantLabel } from '../../src/triggers/applicant_list';
 import { ApplicantSummary } from '../../src/jazzhr/schemas';
 import { API_KEY, jazzhrApi } from '../support/jazzhr';
 import { installNockGuards } from '../support/nock-guards';
-
-const appTester = createAppTester(app);
-const run = (page = 0) =>
-  appTester(perform, {
-    authData: { api_key: API_KEY },
-    meta: { page, isFillingDynamicDropdown: true },
-  }) as Promise<Record<string, string>[]>;
+import { runDropdown } from './dropdown-support';
 
 installNockGuards();
 
 describe('applicant_list trigger', () => {
   it('labels applicants "First Last — Job title", newest first even within a day', async () => {
     jazzhrApi().get('/v1/applicants/page/1').query({ apikey: API_KEY }).reply(200, applicants);
-    const items = await run();
+    const items = await runDropdown('applicant_list');
     expect(items).toHaveLength(8);
     // The capture lists 2016-05-12 applicants out of time order; the id timestamps fix it.
     expect(items.map((item) => String(item.id).slice(9, 23))).toEqual([

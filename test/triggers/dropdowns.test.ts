@@ -1,6 +1,4 @@
 /** What every hidden dropdown trigger must do, one suite run for each of them. */
-import { createAppTester, type Bundle, type ZObject } from 'zapier-platform-core';
-
 import app from '../../index';
 import applicantListSample from '../../src/samples/applicant_list.json';
 import applicantList from '../../src/triggers/applicant_list';
@@ -14,14 +12,15 @@ import applicants from '../fixtures/jazzhr/applicants.list.json';
 import jobs from '../fixtures/jazzhr/jobs.list.json';
 import users from '../fixtures/jazzhr/users.list.synthetic.json';
 import workflows from '../fixtures/jazzhr/workflows.list.synthetic.json';
-import { API_KEY, jazzhrApi } from '../support/jazzhr';
+import { jazzhrApi } from '../support/jazzhr';
 import { describeJazzHRFailures } from '../support/jazzhr-error-cases';
 import { installNockGuards } from '../support/nock-guards';
+import { runDropdown, type DropdownItem, type DropdownKey } from './dropdown-support';
 
-type Items = Record<string, string>[];
+type Items = DropdownItem[];
 
 interface DropdownCase {
-  key: 'applicant_list' | 'job_list' | 'user_list' | 'workflow_step_list';
+  key: DropdownKey;
   /** The trigger's module, as index.ts registers it. */
   definition: unknown;
   /** JazzHR's list resource behind it. */
@@ -43,6 +42,12 @@ interface DropdownCase {
 
 const hundred = <T>(make: (index: number) => T): T[] =>
   Array.from({ length: 100 }, (_, i) => make(i));
+/** A full page like `record`, each copy with its own JazzHR id starting `idPrefix`. */
+const hundredLike = (record: object | undefined, idPrefix: string) =>
+  hundred((index) => ({
+    ...record,
+    id: `${idPrefix}_20240101000000_${String(index).padStart(16, '0')}`,
+  }));
 const firstItemIsTheSample = (items: Items, sample: Record<string, unknown>) =>
   expect(items[0]).toEqual(sample);
 
@@ -53,10 +58,7 @@ const cases: DropdownCase[] = [
     resource: 'applicants',
     bare: applicants[0],
     bareItem: { id: applicants[0]?.id, name: 'Steven Stevenson — Executive Consultant' },
-    fullPage: hundred((index) => ({
-      ...applicants[0],
-      id: `prospect_20240101000000_${String(index).padStart(16, '0')}`,
-    })),
+    fullPage: hundredLike(applicants[0], 'prospect'),
     secondPage: [applicants[7]],
     checkSecondPage: (items) =>
       expect(items).toEqual([expect.objectContaining({ id: applicants[7]?.id })]),
@@ -74,10 +76,7 @@ const cases: DropdownCase[] = [
     resource: 'jobs',
     bare: jobs[0],
     bareItem: { id: jobs[0]?.id },
-    fullPage: hundred((index) => ({
-      ...jobs[0],
-      id: `job_20240101000000_${String(index).padStart(16, '0')}`,
-    })),
+    fullPage: hundredLike(jobs[0], 'job'),
     secondPage: [jobs[2]],
     checkSecondPage: (items) =>
       expect(items).toEqual([expect.objectContaining({ id: jobs[2]?.id })]),
@@ -96,10 +95,7 @@ const cases: DropdownCase[] = [
     resource: 'users',
     bare: users[1],
     bareItem: { id: users[1]?.id },
-    fullPage: hundred((index) => ({
-      ...users[0],
-      id: `usr_20240101000000_${String(index).padStart(16, '0')}`,
-    })),
+    fullPage: hundredLike(users[0], 'usr'),
     secondPage: [users[2]],
     checkSecondPage: (items) =>
       expect(items).toEqual([expect.objectContaining({ id: users[2]?.id })]),
@@ -135,20 +131,11 @@ const cases: DropdownCase[] = [
   },
 ];
 
-const appTester = createAppTester(app);
-
 installNockGuards();
 
 describe.each(cases)('$key dropdown trigger', (dropdown) => {
   const trigger = app.triggers[dropdown.key];
-  const { perform } = trigger.operation as unknown as {
-    perform: (z: ZObject, bundle: Bundle) => Promise<unknown>;
-  };
-  const run = (page = 0) =>
-    appTester(perform, {
-      authData: { api_key: API_KEY },
-      meta: { page, isFillingDynamicDropdown: true },
-    }) as Promise<Items>;
+  const run = (page?: number) => runDropdown(dropdown.key, page);
   const page = (n: number) => `/v1/${dropdown.resource}/page/${n}`;
 
   it('is a hidden dropdown source registered under its key', () => {
@@ -174,6 +161,11 @@ describe.each(cases)('$key dropdown trigger', (dropdown) => {
     jazzhrApi().get(page(2)).query(true).reply(200, dropdown.secondPage);
     expect(await run(0)).toHaveLength(100);
     dropdown.checkSecondPage(await run(1));
+  });
+
+  it('falls back to the first page for a nonsense page number', async () => {
+    jazzhrApi().get(page(1)).query(true).reply(200, []);
+    expect(await run(-3)).toEqual([]);
   });
 
   it('explains a record it cannot read', async () => {

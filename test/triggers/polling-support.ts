@@ -8,7 +8,7 @@ import { recordUnmatched, requestLine } from '../support/nock-guards';
 
 export const appTester = createAppTester(app);
 
-type Operation = (z: ZObject, bundle: Bundle) => Promise<unknown>;
+export type Operation = (z: ZObject, bundle: Bundle) => Promise<unknown>;
 export type Item = Record<string, unknown> & { id: string };
 export type PollingKey = 'new_applicant' | 'new_activity' | 'new_hire';
 

@@ -1,25 +1,16 @@
-import { createAppTester } from 'zapier-platform-core';
-
-import app from '../../index';
 import users from '../fixtures/jazzhr/users.list.synthetic.json';
-import { userLabel, perform } from '../../src/triggers/user_list';
+import { userLabel } from '../../src/triggers/user_list';
 import { User } from '../../src/jazzhr/schemas';
 import { API_KEY, jazzhrApi } from '../support/jazzhr';
 import { installNockGuards } from '../support/nock-guards';
-
-const appTester = createAppTester(app);
-const run = (page = 0) =>
-  appTester(perform, {
-    authData: { api_key: API_KEY },
-    meta: { page, isFillingDynamicDropdown: true },
-  }) as Promise<Record<string, string>[]>;
+import { runDropdown } from './dropdown-support';
 
 installNockGuards();
 
 describe('user_list trigger', () => {
   it('labels users "First Last (email)", sorted by name', async () => {
     jazzhrApi().get('/v1/users/page/1').query({ apikey: API_KEY }).reply(200, users);
-    const items = await run();
+    const items = await runDropdown('user_list');
     expect(items.map((item) => item.name)).toEqual([
       'Dana Whitfield (dana.whitfield@example.com)',
       'Marcus Oyelaran (marcus.oyelaran@example.com)',

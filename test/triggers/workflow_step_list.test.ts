@@ -1,24 +1,14 @@
-import { createAppTester } from 'zapier-platform-core';
-
-import app from '../../index';
 import workflows from '../fixtures/jazzhr/workflows.list.synthetic.json';
-import { perform } from '../../src/triggers/workflow_step_list';
 import { API_KEY, jazzhrApi } from '../support/jazzhr';
 import { installNockGuards } from '../support/nock-guards';
-
-const appTester = createAppTester(app);
-const run = (page = 0) =>
-  appTester(perform, {
-    authData: { api_key: API_KEY },
-    meta: { page, isFillingDynamicDropdown: true },
-  }) as Promise<Record<string, string>[]>;
+import { runDropdown } from './dropdown-support';
 
 installNockGuards();
 
 describe('workflow_step_list trigger', () => {
   it('lists every step as "Workflow › Step", keyed on step ids', async () => {
     jazzhrApi().get('/v1/workflows/page/1').query({ apikey: API_KEY }).reply(200, workflows);
-    const items = await run();
+    const items = await runDropdown('workflow_step_list');
     expect(items.map((item) => [item.id, item.name])).toEqual([
       ['1201', 'Default Hiring Workflow › New'],
       ['1202', 'Default Hiring Workflow › Phone Screen'],
@@ -47,7 +37,7 @@ describe('workflow_step_list trigger', () => {
           { id: 30 },
         ],
       });
-    expect((await run()).map((item) => item.name)).toEqual([
+    expect((await runDropdown('workflow_step_list')).map((item) => item.name)).toEqual([
       'Workflow › Applied',
       'Workflow › Offer',
       'Workflow › Step 30',
@@ -70,7 +60,13 @@ describe('workflow_step_list trigger', () => {
         step('12345678', 'Applied', '1'),
         { ...step('22345678', 'New', '1'), workflow_id: 'workflow_2', workflow_name: 'Care' },
       ]);
-    expect((await run()).map((item) => [item.id, item.name, item.workflow_id])).toEqual([
+    expect(
+      (await runDropdown('workflow_step_list')).map((item) => [
+        item.id,
+        item.name,
+        item.workflow_id,
+      ]),
+    ).toEqual([
       ['12345678', 'Sales › Applied', 'workflow_1'],
       ['12345679', 'Sales › Offer', 'workflow_1'],
       ['22345678', 'Care › New', 'workflow_2'],
