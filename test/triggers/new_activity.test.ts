@@ -12,8 +12,8 @@ import {
   hydrate,
   jazzhr,
   poll,
-  readPointer,
 } from './polling-support';
+import { pointerTo, readPointer } from './pointers';
 
 installNockGuards();
 beforeEach(clearCache);
@@ -27,13 +27,8 @@ const STEVEN = 'prospect_20160513152410_WUEGUJS8TFT8VNTR';
 const GEORGE = 'prospect_20160512181803_UFGDGYCOYQPH48X2';
 const [stevenMoved, alanApplied, jobOpened] = activities;
 
-function pointerTo(userId: string, objectId: string): string {
-  return `hydrate|||${JSON.stringify({
-    type: 'method',
-    method: 'hydrators.activityPeople',
-    bundle: { user_id: userId, object_id: objectId },
-  })}|||hydrate`;
-}
+const peoplePointer = (userId: string, objectId: string) =>
+  pointerTo('activityPeople', { user_id: userId, object_id: objectId });
 
 const applicantDetail = (id: string, first: string, last: string) => ({
   ...detail,
@@ -168,7 +163,7 @@ describe('new_activity', () => {
       .get(`/v1/applicants/${STEVEN}`)
       .query({ apikey: API_KEY })
       .reply(200, applicantDetail(STEVEN, 'Steven', 'Stevenson'));
-    const people = await hydrate(pointerTo(DANA, STEVEN));
+    const people = await hydrate(peoplePointer(DANA, STEVEN));
     expect(people).toEqual({
       user_name: 'Dana Whitfield',
       user_email: 'dana.whitfield@example.com',
@@ -191,8 +186,8 @@ describe('new_activity', () => {
       .get(`/v1/applicants/${GEORGE}`)
       .query({ apikey: API_KEY })
       .reply(200, applicantDetail(GEORGE, 'George', 'Washington'));
-    await hydrate(pointerTo(DANA, STEVEN));
-    const second = await hydrate(pointerTo(MARCUS, GEORGE));
+    await hydrate(peoplePointer(DANA, STEVEN));
+    const second = await hydrate(peoplePointer(MARCUS, GEORGE));
     expect(second).toMatchObject({
       user_name: 'Marcus Oyelaran',
       applicant_name: 'George Washington',
@@ -207,10 +202,10 @@ describe('new_activity', () => {
     const stranger = 'usr_20240305095959_NEWUSERNEWUSER01';
     const requests: string[] = [];
     jazzhr(requests).get(USERS).query({ apikey: API_KEY }).reply(200, users);
-    await hydrate(pointerTo(DANA, ''));
+    await hydrate(peoplePointer(DANA, ''));
 
     now.mockReturnValue(start + 9 * 60 * 1000);
-    await expect(hydrate(pointerTo(stranger, ''))).resolves.toMatchObject({ user_name: '' });
+    await expect(hydrate(peoplePointer(stranger, ''))).resolves.toMatchObject({ user_name: '' });
     expect(requests).toHaveLength(1);
 
     now.mockReturnValue(start + 11 * 60 * 1000);
@@ -218,7 +213,7 @@ describe('new_activity', () => {
       .get(USERS)
       .query({ apikey: API_KEY })
       .reply(200, [...users, { id: stranger, first_name: 'Noor', last_name: 'Haddad', email: '' }]);
-    await expect(hydrate(pointerTo(stranger, ''))).resolves.toMatchObject({
+    await expect(hydrate(peoplePointer(stranger, ''))).resolves.toMatchObject({
       user_name: 'Noor Haddad',
     });
     expect(requests).toHaveLength(2);
@@ -244,7 +239,9 @@ describe('new_activity', () => {
 
   it('fetches nothing for an activity with no user and no applicant', async () => {
     const unmatched = recordUnmatched();
-    await expect(hydrate(pointerTo('', 'job_20160513151834_OTSLF01TKSHFNRUF'))).resolves.toEqual({
+    await expect(
+      hydrate(peoplePointer('', 'job_20160513151834_OTSLF01TKSHFNRUF')),
+    ).resolves.toEqual({
       user_name: '',
       user_email: '',
       applicant_name: '',

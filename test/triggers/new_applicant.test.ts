@@ -3,7 +3,8 @@ import detail from '../fixtures/jazzhr/applicant.detail.synthetic.json';
 import applicants from '../fixtures/jazzhr/applicants.list.json';
 import { API_KEY, errorTexts, failureOf, jazzhrApi, userMessage } from '../support/jazzhr';
 import { installNockGuards, recordUnmatched } from '../support/nock-guards';
-import { describeCommonPollingCases, hydrate, jazzhr, poll, readPointer } from './polling-support';
+import { describeCommonPollingCases, hydrate, jazzhr, poll } from './polling-support';
+import { pointerTo, readPointer } from './pointers';
 
 installNockGuards();
 
@@ -160,12 +161,7 @@ describe('new_applicant', () => {
 
   it('refuses a pointer without an applicant id, before any request', async () => {
     const unmatched = recordUnmatched();
-    const pointer = `hydrate|||${JSON.stringify({
-      type: 'method',
-      method: 'hydrators.applicantDetails',
-      bundle: { applicant_id: '' },
-    })}|||hydrate`;
-    const error = await failureOf(hydrate(pointer));
+    const error = await failureOf(hydrate(pointerTo('applicantDetails', { applicant_id: '' })));
     expect(userMessage(error)).toMatch(/could not be loaded: The applicant ID is not a JazzHR/);
     expect(unmatched).toEqual([]);
   });

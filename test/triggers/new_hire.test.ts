@@ -4,7 +4,8 @@ import hires from '../fixtures/jazzhr/hires.list.synthetic.json';
 import jobs from '../fixtures/jazzhr/jobs.list.json';
 import { API_KEY, errorTexts, failureOf, jazzhrApi, userMessage } from '../support/jazzhr';
 import { installNockGuards, recordUnmatched } from '../support/nock-guards';
-import { describeCommonPollingCases, hydrate, jazzhr, poll, readPointer } from './polling-support';
+import { describeCommonPollingCases, hydrate, jazzhr, poll } from './polling-support';
+import { pointerTo, readPointer } from './pointers';
 
 installNockGuards();
 
@@ -14,13 +15,8 @@ const TURING_JOB = 'job_20160512181416_C2ZAFIUBO61DKFDA';
 const turingHire = hires[1]!;
 const turingJob = jobs.find((job) => job.id === TURING_JOB)!;
 
-function pointerTo(applicantId: string, jobId: string): string {
-  return `hydrate|||${JSON.stringify({
-    type: 'method',
-    method: 'hydrators.hireDetails',
-    bundle: { applicant_id: applicantId, job_id: jobId },
-  })}|||hydrate`;
-}
+const hirePointer = (applicantId: string, jobId: string) =>
+  pointerTo('hireDetails', { applicant_id: applicantId, job_id: jobId });
 
 describeCommonPollingCases({
   key: 'new_hire',
@@ -100,7 +96,7 @@ describe('new_hire', () => {
       .get(`/v1/jobs/${TURING_JOB}`)
       .query({ apikey: API_KEY })
       .reply(200, { ...turingJob, department: 'Engineering', zip: '50309' });
-    const details = await hydrate(pointerTo(TURING, TURING_JOB));
+    const details = await hydrate(hirePointer(TURING, TURING_JOB));
     expect(details).toMatchObject({
       name: 'Alan Turing',
       email: 'alan.turing@example.com',
@@ -125,7 +121,7 @@ describe('new_hire', () => {
   it('takes the job title from the applicant when the hire names no job', async () => {
     const requests: string[] = [];
     jazzhr(requests).get(`/v1/applicants/${TURING}`).query({ apikey: API_KEY }).reply(200, detail);
-    const details = await hydrate(pointerTo(TURING, ''));
+    const details = await hydrate(hirePointer(TURING, ''));
     expect(details).toMatchObject({ job_title: 'Software Craftsman Developer', job_city: '' });
     expect(requests).toEqual([`GET /v1/applicants/${TURING}`]);
   });
@@ -140,14 +136,14 @@ describe('new_hire', () => {
       .optionally()
       .query({ apikey: API_KEY })
       .reply(200, turingJob);
-    const error = await failureOf(hydrate(pointerTo(TURING, TURING_JOB)));
+    const error = await failureOf(hydrate(hirePointer(TURING, TURING_JOB)));
     expect(userMessage(error)).toContain(`no applicants record with ID "${TURING}"`);
     expect(errorTexts(error)).not.toContain(API_KEY);
   });
 
   it('refuses a pointer whose applicant id is not one, before any request', async () => {
     const unmatched = recordUnmatched();
-    const error = await failureOf(hydrate(pointerTo('Alan Turing', TURING_JOB)));
+    const error = await failureOf(hydrate(hirePointer('Alan Turing', TURING_JOB)));
     expect(userMessage(error)).toMatch(/The hired applicant ID is not a JazzHR prospect_ ID/);
     expect(unmatched).toEqual([]);
   });

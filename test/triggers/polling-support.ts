@@ -5,6 +5,7 @@ import { createAppTester, type Bundle, type ZObject } from 'zapier-platform-core
 import app from '../../index';
 import { API_KEY, errorTexts, failureOf, jazzhrApi, userMessage } from '../support/jazzhr';
 import { recordUnmatched, requestLine } from '../support/nock-guards';
+import { readPointer } from './pointers';
 
 export const appTester = createAppTester(app);
 
@@ -26,19 +27,6 @@ export function poll(key: PollingKey, options: PollOptions = {}): Promise<Item[]
     inputData: options.inputData ?? {},
     meta: { isLoadingSample: false, isPopulatingDedupe: false, ...options.meta },
   }) as Promise<Item[]>;
-}
-
-export interface Pointer {
-  type: string;
-  method: string;
-  bundle: Record<string, string>;
-}
-
-/** Decodes what z.dehydrate produced (unsigned outside Zapier's runtime). */
-export function readPointer(value: unknown): Pointer {
-  const match = typeof value === 'string' ? /^hydrate\|\|\|(.*)\|\|\|hydrate$/s.exec(value) : null;
-  if (!match?.[1]) throw new Error(`not a dehydrated pointer: ${JSON.stringify(value)}`);
-  return JSON.parse(match[1]) as Pointer;
 }
 
 /** Resolves a pointer the way Zapier does: through the hydrator registered in the app. */
