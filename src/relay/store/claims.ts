@@ -46,47 +46,27 @@ export function claimParameters(
  *
  * A claim never takes more than `limit` deliveries of one subscription, so only each waiting
  * subscription's `limit` oldest due ones are candidates: found by walking the pending index
- * one subscription at a time (`waiting`) and cutting each off at its limit-th due row, or its
- * newest when it has fewer (`horizon`).
+ * one subscription at a time (`waiting`) and reading each one's oldest due rows through it.
+ * The two dialects need two forms of that read (dueByLateral, dueByHorizon): PostgreSQL plans
+ * the horizon join as a hash over the whole backlog, and SQLite has no LATERAL.
  * The claim's cost then follows the number of subscriptions with work, not the backlog, which
  * after a target's outage can be thousands of deliveries.
  */
 export function dueSelection(d: Dialect): string {
   const now = d.param(1, 'bigint');
-  const limit = d.param(2, 'int');
   const rate = d.param(3, 'int');
-  const unleasedPending = (alias: string) =>
-    `${alias}.status = 'pending' AND (${alias}.lease_until IS NULL OR ${alias}.lease_until <= ${now})`;
-  // One due delivery of the waiting subscription w: the limit-th oldest, or else the newest.
-  const dueOfWaiting = (order: string, offset: string) =>
-    `(SELECT n.id FROM deliveries n
-        WHERE n.subscription_id = w.subscription_id AND n.next_attempt_at <= ${now}
-          AND ${unleasedPending('n')}
-        ORDER BY ${order} LIMIT 1 OFFSET ${offset})`;
   return `WITH RECURSIVE waiting (subscription_id) AS (
       SELECT min(subscription_id) FROM deliveries WHERE status = 'pending'
       UNION ALL
       SELECT (SELECT min(p.subscription_id) FROM deliveries p
         WHERE p.status = 'pending' AND p.subscription_id > w.subscription_id)
       FROM waiting w WHERE w.subscription_id IS NOT NULL
-    ), horizon AS MATERIALIZED (
-      SELECT subscription_id, last_id,
-        (SELECT next_attempt_at FROM deliveries WHERE id = last_id) AS last_at
-      FROM (SELECT w.subscription_id, coalesce(
-          ${dueOfWaiting('n.next_attempt_at, n.id', `${limit} - 1`)},
-          ${dueOfWaiting('n.next_attempt_at DESC, n.id DESC', '0')}) AS last_id
-        FROM waiting w) cut
-      WHERE last_id IS NOT NULL
-    ), due AS (
-      SELECT x.id, x.connection_id, x.subscription_id, x.next_attempt_at
-      FROM horizon h JOIN deliveries x ON x.subscription_id = h.subscription_id
-        AND (x.next_attempt_at, x.id) <= (h.last_at, h.last_id)
-      WHERE ${unleasedPending('x')}
+    ), ${d.kind === 'postgres' ? dueByLateral(d) : dueByHorizon(d)}
     ), started AS (
-      SELECT subscription_id, (SELECT count(*) FROM deliveries s
-        WHERE s.subscription_id = horizon.subscription_id
+      SELECT w.subscription_id, (SELECT count(*) FROM deliveries s
+        WHERE s.subscription_id = w.subscription_id
           AND s.attempt_started_at > ${now} - ${RATE_WINDOW_MS}) AS attempts
-      FROM horizon
+      FROM waiting w WHERE w.subscription_id IS NOT NULL
     ), paced AS (
       SELECT due.*, row_number() OVER (PARTITION BY subscription_id ORDER BY next_attempt_at, id) AS nth
       FROM due
@@ -100,7 +80,46 @@ export function dueSelection(d: Dialect): string {
     WHERE a.nth + coalesce(h.value, 0) <= CASE
       WHEN (SELECT count(DISTINCT connection_id) FROM allowed) > 1 THEN ${d.param(4, 'int')}
       ELSE ${d.param(5, 'int')} END
-    ORDER BY a.next_attempt_at, a.id LIMIT ${limit}`;
+    ORDER BY a.next_attempt_at, a.id LIMIT ${d.param(2, 'int')}`;
+}
+
+const unleasedPending = (d: Dialect, alias: string) =>
+  `${alias}.status = 'pending' AND (${alias}.lease_until IS NULL OR ${alias}.lease_until <= ${d.param(1, 'bigint')})`;
+
+/** PostgreSQL: each waiting subscription's `limit` oldest due deliveries, read by LATERAL. */
+function dueByLateral(d: Dialect): string {
+  return `due AS (
+      SELECT x.* FROM waiting w CROSS JOIN LATERAL (
+        SELECT n.id, n.connection_id, n.subscription_id, n.next_attempt_at FROM deliveries n
+        WHERE n.subscription_id = w.subscription_id AND n.next_attempt_at <= ${d.param(1, 'bigint')}
+          AND ${unleasedPending(d, 'n')}
+        ORDER BY n.next_attempt_at, n.id LIMIT ${d.param(2, 'int')}) x
+      WHERE w.subscription_id IS NOT NULL`;
+}
+
+/**
+ * SQLite, which has no LATERAL: each waiting subscription is cut off at its limit-th oldest due
+ * delivery, or its newest when it has fewer (`horizon`), and the join reads up to there.
+ */
+function dueByHorizon(d: Dialect): string {
+  const dueOfWaiting = (order: string, offset: string) =>
+    `(SELECT n.id FROM deliveries n
+        WHERE n.subscription_id = w.subscription_id AND n.next_attempt_at <= ${d.param(1, 'bigint')}
+          AND ${unleasedPending(d, 'n')}
+        ORDER BY ${order} LIMIT 1 OFFSET ${offset})`;
+  return `horizon AS MATERIALIZED (
+      SELECT subscription_id, last_id,
+        (SELECT next_attempt_at FROM deliveries WHERE id = last_id) AS last_at
+      FROM (SELECT w.subscription_id, coalesce(
+          ${dueOfWaiting('n.next_attempt_at, n.id', `${d.param(2, 'int')} - 1`)},
+          ${dueOfWaiting('n.next_attempt_at DESC, n.id DESC', '0')}) AS last_id
+        FROM waiting w) cut
+      WHERE last_id IS NOT NULL
+    ), due AS (
+      SELECT x.id, x.connection_id, x.subscription_id, x.next_attempt_at
+      FROM horizon h JOIN deliveries x ON x.subscription_id = h.subscription_id
+        AND (x.next_attempt_at, x.id) <= (h.last_at, h.last_id)
+      WHERE ${unleasedPending(d, 'x')}`;
 }
 
 /** The columns finishAttempt writes, beyond the attempt count, lease and time. */
