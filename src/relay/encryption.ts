@@ -8,7 +8,14 @@
  * `reencrypt` which rows are not yet under the current key. The column a value belongs to is
  * authenticated too, so a sealed secret copied into another column does not open.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -56,14 +63,44 @@ function keyId(key: Buffer): Buffer {
     .subarray(0, KEY_ID_BYTES);
 }
 
+/** The key candidate lookup keys are made with, apart from the one that seals. */
+function lookupKey(key: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', key, '', 'jazzhr-relay/candidate-lookup-key', KEY_BYTES));
+}
+
+interface SealingKey {
+  key: Buffer;
+  id: Buffer;
+  lookup: Buffer;
+}
+
+function sealingKey(key: Buffer): SealingKey {
+  return { key, id: keyId(key), lookup: lookupKey(key) };
+}
+
 export class Sealer {
-  private readonly current: { key: Buffer; id: Buffer };
-  private readonly readable: Array<{ key: Buffer; id: Buffer }>;
+  private readonly current: SealingKey;
+  private readonly readable: SealingKey[];
 
   /** Seals with `current`; opens what was sealed with `current` or any of `previous`. */
   constructor(current: Buffer, previous: readonly Buffer[] = []) {
-    this.current = { key: current, id: keyId(current) };
-    this.readable = [this.current, ...previous.map((key) => ({ key, id: keyId(key) }))];
+    this.current = sealingKey(current);
+    this.readable = [this.current, ...previous.map(sealingKey)];
+  }
+
+  /**
+   * A keyed hash (HMAC-SHA256) of what identifies a candidate, stored so an erase request can
+   * find their exports without the relay keeping the email or id itself.
+   */
+  lookupKey(identifier: string): Buffer {
+    return createHmac('sha256', this.current.lookup).update(identifier).digest();
+  }
+
+  /** The identifier's lookup key under each readable key: rows not yet rekeyed by `reencrypt` match too. */
+  lookupKeys(identifier: string): Buffer[] {
+    return this.readable.map(({ lookup }) =>
+      createHmac('sha256', lookup).update(identifier).digest(),
+    );
   }
 
   seal(field: SealedField, plaintext: Uint8Array | string): Buffer {

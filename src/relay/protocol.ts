@@ -144,6 +144,33 @@ export const recoverRequest = z
   });
 export type RecoverRequest = z.input<typeof recoverRequest>;
 
+/** Longest email address a mailbox can have (RFC 5321), and ample for JazzHR's person ids. */
+const MAX_CANDIDATE_FIELD = 320;
+const candidateField = (name: string, meaning: string) =>
+  z
+    .string({ error: `${name} must be ${meaning}, as text` })
+    .trim()
+    .min(1, `${name} must not be empty`)
+    .max(MAX_CANDIDATE_FIELD, `${name} must be at most ${MAX_CANDIDATE_FIELD} characters`)
+    .optional();
+
+/** POST /v1/connections/{id}/erase-candidate: exactly one of what identifies the candidate. */
+export const eraseCandidateRequest = z
+  .strictObject(
+    {
+      email: candidateField('email', "the candidate's email address"),
+      candidate_id: candidateField('candidate_id', "JazzHR's person id of the candidate"),
+    },
+    { error: 'The body must be a JSON object with email or candidate_id' },
+  )
+  .refine(({ email, candidate_id }) => (email === undefined) !== (candidate_id === undefined), {
+    message: 'Give exactly one of email and candidate_id',
+  });
+export type EraseCandidateRequest = z.input<typeof eraseCandidateRequest>;
+
+export const eraseCandidateResponse = z.object({ erased: z.number().int() });
+export type EraseCandidateResponse = z.infer<typeof eraseCandidateResponse>;
+
 export const recoverResponse = z.object({ requeued: z.number().int() });
 export type RecoverResponse = z.infer<typeof recoverResponse>;
 

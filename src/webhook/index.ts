@@ -4,3 +4,4 @@ export * from './payload';
 export * from './normalise';
 export * from './channel';
 export * from './filter';
+export * from './candidate-identity';

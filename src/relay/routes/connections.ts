@@ -1,11 +1,23 @@
-import { HttpError, clip, notFound, parseLimit, sendEmpty, sendJson } from '../http';
+import { emailIdentifier, personIdentifier } from '../../webhook';
+import {
+  HttpError,
+  clip,
+  notFound,
+  parseLimit,
+  parseRequest,
+  readJson,
+  sendEmpty,
+  sendJson,
+} from '../http';
 import { mintSecret } from '../ids';
 import {
   channelField,
   CHANNEL_MESSAGE,
   EXPORTS_DEFAULT_LIMIT,
   EXPORTS_MAX_LIMIT,
+  eraseCandidateRequest,
   type ConnectionResponse,
+  type EraseCandidateResponse,
   type ExportsResponse,
 } from '../protocol';
 import { MAX_REPLACED_SECRETS } from '../store/records';
@@ -111,6 +123,26 @@ export const connectionRoutes: Route[] = [
         export_uuid: params.export_id,
       });
       sendEmpty(res, 204);
+    },
+  },
+  {
+    // The email comes in the body, never the URL, so it stays out of access logs. The answer
+    // is a count, 0 when nothing matched, rather than a 404: a count is all the holder needs,
+    // and the same answer whether or not the relay ever saw that person.
+    method: 'POST',
+    path: '/v1/connections/:id/erase-candidate',
+    handle: async (ctx, { req, res, params }) => {
+      const connection = await ctx.auth.ownConnection({ req, res }, params.id!);
+      const { email, candidate_id } = parseRequest(eraseCandidateRequest, await readJson(req));
+      const identifier =
+        email === undefined ? personIdentifier(candidate_id!) : emailIdentifier(email);
+      const erased = await ctx.store.eraseCandidate(connection.id, identifier);
+      ctx.logger.info('candidate erased', {
+        connection_id: connection.id,
+        by: email === undefined ? 'candidate_id' : 'email',
+        exports: erased,
+      });
+      sendJson(res, 200, { erased } satisfies EraseCandidateResponse);
     },
   },
 ];

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 
 import {
   CandidateExportParseError,
+  candidateIdentifiers,
   deriveExportUuid,
   envelopeFromHeaders,
   envelopeToHeaders,
@@ -10,6 +11,7 @@ import {
   parseCandidateExport,
   verifySignature,
   CHANNEL_RULE,
+  type CandidateExport,
   type EnvelopeHeaders,
   type ExportEnvelope,
 } from '../../webhook';
@@ -137,7 +139,8 @@ async function ingestWithin(
     sendJson(res, 200, { ok: true, event } satisfies IngestResponse);
     return undefined;
   }
-  requireCandidateExport(event, body);
+  requireCandidateExportEvent(event);
+  const parsed = parseExportBody(body);
   const uuid = sent.uuid ?? deriveExportUuid(body);
   const result = await storeExport(ctx, {
     connection,
@@ -146,6 +149,7 @@ async function ingestWithin(
     event,
     headers: storedHeaders(sent, event, uuid),
     body,
+    candidates: candidateIdentifiers(parsed),
     now,
   });
   ctx.logger.info('export received', {
@@ -205,9 +209,8 @@ function checkSignature(
   return verifySignature(body, signature, acceptedSecrets(connection, now));
 }
 
-function requireCandidateExport(
+function requireCandidateExportEvent(
   event: string | undefined,
-  body: Buffer,
 ): asserts event is typeof JAZZHR_EVENT.candidateExport {
   if (event !== JAZZHR_EVENT.candidateExport) {
     throw new HttpError(
@@ -218,8 +221,11 @@ function requireCandidateExport(
         : `This URL only takes JazzHR's VERIFY and CANDIDATE-EXPORT events, not ${clip(event)}.`,
     );
   }
+}
+
+function parseExportBody(body: Buffer): CandidateExport {
   try {
-    parseCandidateExport(body);
+    return parseCandidateExport(body);
   } catch (error) {
     if (error instanceof CandidateExportParseError)
       throw new HttpError(400, 'bad_request', error.message);
@@ -252,6 +258,7 @@ async function storeExport(
     event: string;
     headers: EnvelopeHeaders;
     body: Buffer;
+    candidates: string[];
     now: number;
   },
 ): Promise<IngestResult> {
@@ -262,6 +269,7 @@ async function storeExport(
     event: input.event,
     headers: input.headers,
     body: input.body,
+    candidates: input.candidates,
     receivedAt: input.now,
     giveUpAfter: input.now + config.retryWindowMs,
   });

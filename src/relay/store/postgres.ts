@@ -25,7 +25,12 @@ import {
   pendingMigrations,
   writeProbeSql,
 } from './schema';
-import { SealedRecords, resealEveryTable, type SealedTable } from './sealed-records';
+import {
+  SealedRecords,
+  resealEveryTable,
+  sameCandidateKeys,
+  type SealedTable,
+} from './sealed-records';
 import {
   DEFAULT_CHANNEL,
   SubscriptionLimitError,
@@ -247,7 +252,7 @@ export class PostgresStore implements Store {
         [id],
       );
       if (!rowCount) return false;
-      for (const table of ['deliveries', 'exports', 'subscriptions']) {
+      for (const table of ['deliveries', 'export_candidates', 'exports', 'subscriptions']) {
         await client.query(`DELETE FROM ${table} WHERE connection_id = $1`, [id]);
       }
       await client.query('DELETE FROM connections WHERE id = $1', [id]);
@@ -347,6 +352,10 @@ export class PostgresStore implements Store {
          FROM inserted CROSS JOIN subscriptions s
          WHERE s.connection_id = $1 AND s.channel = $8 AND s.active
          RETURNING id
+       ), keyed AS (
+         INSERT INTO export_candidates (export_id, connection_id, candidate_key)
+         SELECT inserted.id, $1, key FROM inserted CROSS JOIN unnest($9::bytea[]) AS key
+         ON CONFLICT DO NOTHING
        )
        SELECT (SELECT count(*) FROM inserted)::int AS stored, (SELECT count(*) FROM queued)::int AS deliveries`,
       [
@@ -358,6 +367,7 @@ export class PostgresStore implements Store {
         input.receivedAt,
         input.giveUpAfter,
         input.channel ?? DEFAULT_CHANNEL,
+        this.sealed.candidateKeys(input.candidates ?? []),
       ],
       'relay_ingest_export',
     );
@@ -380,24 +390,53 @@ export class PostgresStore implements Store {
         [connectionId, uuid],
       );
       if (rows.length === 0) return false;
-      await client.query('DELETE FROM deliveries WHERE export_id = $1', [rows[0]!.id]);
-      await client.query('DELETE FROM exports WHERE id = $1', [rows[0]!.id]);
+      await this.removeExports(client, [rows[0]!.id]);
       return true;
     });
   }
 
+  async eraseCandidate(connectionId: string, identifier: string): Promise<number> {
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<{ id: number }>(
+        `SELECT id FROM exports WHERE id IN (
+           SELECT export_id FROM export_candidates WHERE connection_id = $1 AND candidate_key = ANY($2::bytea[]))
+         FOR UPDATE`,
+        [connectionId, this.sealed.candidateLookupKeys(identifier)],
+      );
+      await this.removeExports(
+        client,
+        rows.map((row) => row.id),
+      );
+      return rows.length;
+    });
+  }
+
+  /** Exports and everything hanging from them: what every erase request removes. */
+  private async removeExports(client: PoolClient, ids: number[]): Promise<void> {
+    for (const table of ['deliveries', 'export_candidates']) {
+      await client.query(`DELETE FROM ${table} WHERE export_id = ANY($1::bigint[])`, [ids]);
+    }
+    await client.query('DELETE FROM exports WHERE id = ANY($1::bigint[])', [ids]);
+  }
+
   async eraseExpiredExports(input: { now: number; receivedBefore: number; limit: number }) {
-    const { rowCount } = await this.pool.query(
-      `UPDATE exports SET headers = ''::bytea, body = ''::bytea, erased_at = $1
-       WHERE id IN (
-         SELECT e.id FROM exports e
-         WHERE e.erased_at IS NULL AND e.received_at < $2
-           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.export_id = e.id AND d.status = 'pending')
-         ORDER BY e.received_at LIMIT $3
-         FOR UPDATE SKIP LOCKED)`,
+    const row = await this.one(
+      `WITH erased AS (
+         UPDATE exports SET headers = ''::bytea, body = ''::bytea, erased_at = $1
+         WHERE id IN (
+           SELECT e.id FROM exports e
+           WHERE e.erased_at IS NULL AND e.received_at < $2
+             AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.export_id = e.id AND d.status = 'pending')
+           ORDER BY e.received_at LIMIT $3
+           FOR UPDATE SKIP LOCKED)
+         RETURNING id
+       ), unkeyed AS (
+         DELETE FROM export_candidates WHERE export_id IN (SELECT id FROM erased)
+       )
+       SELECT count(*)::int AS erased FROM erased`,
       [input.now, input.receivedBefore, input.limit],
     );
-    return rowCount ?? 0;
+    return Number(row?.erased ?? 0);
   }
 
   async listDeliveries(connectionId: string, filter: { status?: DeliveryStatus; limit: number }) {
@@ -500,7 +539,47 @@ export class PostgresStore implements Store {
   }
 
   reencrypt(): Promise<ReencryptResult> {
-    return resealEveryTable((sealed) => this.reseal(sealed));
+    return resealEveryTable(
+      (sealed) => this.reseal(sealed),
+      () => this.rekeyCandidates(),
+    );
+  }
+
+  /**
+   * Writes, batch by batch, the candidate keys each kept export should have under the current
+   * key, where they differ from those stored; counts the exports rewritten.
+   */
+  private async rekeyCandidates(): Promise<number> {
+    let rekeyed = 0;
+    for (let after = 0; ;) {
+      const rows = await this.transaction(async (client) => {
+        const { rows } = await client.query<{ id: number; connectionId: string; body: Buffer }>(
+          `SELECT id, connection_id AS "connectionId", body FROM exports
+           WHERE id > $1 AND erased_at IS NULL ORDER BY id LIMIT $2 FOR UPDATE`,
+          [after, RESEAL_BATCH],
+        );
+        const stored = await client.query<{ exportId: number; key: Buffer }>(
+          `SELECT export_id AS "exportId", candidate_key AS key FROM export_candidates
+           WHERE export_id = ANY($1::bigint[])`,
+          [rows.map((row) => row.id)],
+        );
+        for (const row of rows) {
+          const wanted = this.sealed.candidateKeysOfBody(row.body);
+          const have = stored.rows.filter((key) => key.exportId === row.id).map((key) => key.key);
+          if (sameCandidateKeys(have, wanted)) continue;
+          await client.query('DELETE FROM export_candidates WHERE export_id = $1', [row.id]);
+          await client.query(
+            `INSERT INTO export_candidates (export_id, connection_id, candidate_key)
+             SELECT $1, $2, key FROM unnest($3::bytea[]) AS key ON CONFLICT DO NOTHING`,
+            [row.id, row.connectionId, wanted],
+          );
+          rekeyed += 1;
+        }
+        return rows;
+      });
+      if (rows.length === 0) return rekeyed;
+      after = rows[rows.length - 1]!.id;
+    }
   }
 
   /**

@@ -136,6 +136,15 @@ export const MIGRATIONS: ReadonlyArray<(d: Dialect) => string> = [
   () => `DROP INDEX deliveries_by_subscription;
    CREATE INDEX deliveries_pending_by_subscription
      ON deliveries (subscription_id, next_attempt_at, id) WHERE status = 'pending';`,
+  // Erasing one candidate: keyed hashes of what identifies the candidate in each kept export
+  // (never the email or id itself), looked up within one connection.
+  (d) => `CREATE TABLE export_candidates (
+     export_id ${d.bigint} NOT NULL REFERENCES exports (id),
+     connection_id TEXT NOT NULL,
+     candidate_key ${d.bytes} NOT NULL,
+     PRIMARY KEY (export_id, candidate_key)
+   );
+   CREATE INDEX export_candidates_by_key ON export_candidates (connection_id, candidate_key);`,
 ];
 
 /** /readyz's write: one row rewritten with the time. */

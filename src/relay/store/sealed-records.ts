@@ -6,7 +6,12 @@
 import { z } from 'zod';
 
 import type { SealedField, Sealer } from '../encryption';
-import type { EnvelopeHeaders } from '../../webhook';
+import {
+  CandidateExportParseError,
+  candidateIdentifiers,
+  parseCandidateExport,
+  type EnvelopeHeaders,
+} from '../../webhook';
 import {
   claimedDeliveryRow,
   connectionRow,
@@ -61,17 +66,34 @@ export const SEALED_TABLES: ReadonlyArray<SealedTable> = [
 
 /**
  * Runs a store's `reseal` over each sealed table in turn and counts the rows it rewrote, per
- * table; the key check in relay_settings is resealed too, but not counted.
+ * table (the key check in relay_settings is resealed too, but not counted), then its
+ * `rekeyCandidates`, which counts the exports whose candidate keys it wrote.
  */
 export async function resealEveryTable(
   reseal: (sealed: SealedTable) => Promise<number>,
+  rekeyCandidates: () => Promise<number>,
 ): Promise<ReencryptResult> {
-  const result: ReencryptResult = { connections: 0, subscriptions: 0, exports: 0 };
+  const result: ReencryptResult = {
+    connections: 0,
+    subscriptions: 0,
+    exports: 0,
+    candidateKeys: 0,
+  };
   for (const sealed of SEALED_TABLES) {
     const rewritten = await reseal(sealed);
     if (sealed.table !== 'relay_settings') result[sealed.table] = rewritten;
   }
+  result.candidateKeys = await rekeyCandidates();
   return result;
+}
+
+/** Whether an export's stored candidate keys are already the ones it should have. */
+export function sameCandidateKeys(
+  stored: readonly Uint8Array[],
+  wanted: readonly Buffer[],
+): boolean {
+  const have = new Set(stored.map((key) => Buffer.from(key).toString('hex')));
+  return have.size === wanted.length && wanted.every((key) => have.has(key.toString('hex')));
 }
 
 export class SealedRecords {
@@ -104,6 +126,28 @@ export class SealedRecords {
 
   exportBody(body: Uint8Array): Buffer {
     return this.sealer.seal('export.body', body);
+  }
+
+  /** The lookup keys stored with an export, one per identifier (see candidateIdentifiers). */
+  candidateKeys(identifiers: readonly string[]): Buffer[] {
+    return identifiers.map((identifier) => this.sealer.lookupKey(identifier));
+  }
+
+  /** What an erase request for `identifier` looks for, under every readable key. */
+  candidateLookupKeys(identifier: string): Buffer[] {
+    return this.sealer.lookupKeys(identifier);
+  }
+
+  /** The candidate keys a stored export should have under the current key, from its sealed body. */
+  candidateKeysOfBody(sealedBody: Uint8Array): Buffer[] {
+    try {
+      return this.candidateKeys(
+        candidateIdentifiers(parseCandidateExport(this.sealer.open('export.body', sealedBody))),
+      );
+    } catch (error) {
+      if (error instanceof CandidateExportParseError) return [];
+      throw error;
+    }
   }
 
   connection(row: unknown): Connection {

@@ -34,7 +34,12 @@ import {
   pendingMigrations,
   writeProbeSql,
 } from './schema';
-import { SealedRecords, resealEveryTable, type SealedTable } from './sealed-records';
+import {
+  SealedRecords,
+  resealEveryTable,
+  sameCandidateKeys,
+  type SealedTable,
+} from './sealed-records';
 import {
   DEFAULT_CHANNEL,
   SubscriptionLimitError,
@@ -268,7 +273,7 @@ export class SqliteStore implements Store {
 
   async deleteConnection(id: string): Promise<boolean> {
     const deleted = this.transaction(() => {
-      for (const table of ['deliveries', 'exports', 'subscriptions']) {
+      for (const table of ['deliveries', 'export_candidates', 'exports', 'subscriptions']) {
         this.statement(`DELETE FROM ${table} WHERE connection_id = ?`).run(id);
       }
       return Number(this.statement('DELETE FROM connections WHERE id = ?').run(id).changes) > 0;
@@ -364,6 +369,11 @@ export class SqliteStore implements Store {
       input.receivedAt,
     );
     if (!inserted) return { stored: false, deliveries: 0 };
+    this.insertCandidateKeys(
+      Number(inserted.id),
+      input.connectionId,
+      this.sealed.candidateKeys(input.candidates ?? []),
+    );
     const targets = this.statement(
       `SELECT id FROM subscriptions WHERE connection_id = ? AND channel = ? AND active = 1 ORDER BY created_at, id`,
     ).all(input.connectionId, channel);
@@ -387,6 +397,14 @@ export class SqliteStore implements Store {
     return { stored: true, deliveries: targets.length };
   }
 
+  private insertCandidateKeys(exportId: number, connectionId: string, keys: Uint8Array[]): void {
+    const insert = this.statement(
+      `INSERT INTO export_candidates (export_id, connection_id, candidate_key) VALUES (?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    );
+    for (const key of keys) insert.run(exportId, connectionId, key);
+  }
+
   async recentExports(connectionId: string, limit: number, channel = DEFAULT_CHANNEL) {
     return this.statement(
       `SELECT ${EXPORT_COLUMNS} FROM exports WHERE connection_id = ? AND channel = ? AND erased_at IS NULL
@@ -403,28 +421,52 @@ export class SqliteStore implements Store {
         uuid,
       );
       if (!row) return false;
-      this.statement('DELETE FROM deliveries WHERE export_id = ?').run(Number(row.id));
-      this.statement('DELETE FROM exports WHERE id = ?').run(Number(row.id));
+      this.removeExport(Number(row.id));
       return true;
     });
     if (deleted) this.scrubWal();
     return deleted;
   }
 
+  async eraseCandidate(connectionId: string, identifier: string): Promise<number> {
+    const keys = this.sealed.candidateLookupKeys(identifier);
+    const erased = this.transaction(() => {
+      const rows = this.statement(
+        `SELECT DISTINCT export_id AS id FROM export_candidates
+         WHERE connection_id = ? AND candidate_key IN (${keys.map(() => '?').join(', ')})`,
+      ).all(connectionId, ...keys);
+      for (const row of rows) this.removeExport(Number(row.id));
+      return rows.length;
+    });
+    if (erased > 0) this.scrubWal();
+    return erased;
+  }
+
+  /** One export and everything hanging from it: what every erase request removes. */
+  private removeExport(id: number): void {
+    for (const table of ['deliveries', 'export_candidates']) {
+      this.statement(`DELETE FROM ${table} WHERE export_id = ?`).run(id);
+    }
+    this.statement('DELETE FROM exports WHERE id = ?').run(id);
+  }
+
   async eraseExpiredExports(input: { now: number; receivedBefore: number; limit: number }) {
-    const erased = this.transaction(
-      () =>
-        this.statement(
-          `UPDATE exports SET headers = x'', body = x'', erased_at = ?
-           WHERE id IN (
-             SELECT e.id FROM exports e
-             WHERE e.erased_at IS NULL AND e.received_at < ?
-               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.export_id = e.id AND d.status = 'pending')
-             ORDER BY e.received_at LIMIT ?)`,
-        ).run(input.now, input.receivedBefore, input.limit).changes,
-    );
-    if (Number(erased) > 0) this.scrubWal();
-    return Number(erased);
+    const erased = this.transaction(() => {
+      const rows = this.statement(
+        `UPDATE exports SET headers = x'', body = x'', erased_at = ?
+         WHERE id IN (
+           SELECT e.id FROM exports e
+           WHERE e.erased_at IS NULL AND e.received_at < ?
+             AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.export_id = e.id AND d.status = 'pending')
+           ORDER BY e.received_at LIMIT ?)
+         RETURNING id`,
+      ).all(input.now, input.receivedBefore, input.limit);
+      const unkey = this.statement('DELETE FROM export_candidates WHERE export_id = ?');
+      for (const row of rows) unkey.run(Number(row.id));
+      return rows.length;
+    });
+    if (erased > 0) this.scrubWal();
+    return erased;
   }
 
   /**
@@ -540,7 +582,10 @@ export class SqliteStore implements Store {
   }
 
   async reencrypt(): Promise<ReencryptResult> {
-    const result = await resealEveryTable((sealed) => this.reseal(sealed));
+    const result = await resealEveryTable(
+      (sealed) => this.reseal(sealed),
+      () => this.rekeyCandidates(),
+    );
     this.scrubWal();
     return result;
   }
@@ -576,6 +621,40 @@ export class SqliteStore implements Store {
         }
       });
       after = rows[rows.length - 1]!.key!;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /**
+   * Writes, batch by batch, the candidate keys each kept export should have under the current
+   * key, where they differ from those stored; counts the exports rewritten.
+   */
+  private async rekeyCandidates(): Promise<number> {
+    const batch = this.db.prepare(
+      `SELECT id, connection_id AS "connectionId", body FROM exports
+       WHERE id > ? AND erased_at IS NULL ORDER BY id LIMIT ?`,
+    );
+    const stored = this.db.prepare(
+      'SELECT candidate_key AS key FROM export_candidates WHERE export_id = ?',
+    );
+    const unkey = this.db.prepare('DELETE FROM export_candidates WHERE export_id = ?');
+    let rekeyed = 0;
+    for (let after = 0; ;) {
+      const rows = this.transaction(() => {
+        const rows = batch.all(after, REENCRYPT_BATCH);
+        for (const row of rows) {
+          const id = Number(row.id);
+          const wanted = this.sealed.candidateKeysOfBody(row.body as Uint8Array);
+          const have = stored.all(id).map((key) => key.key as Uint8Array);
+          if (sameCandidateKeys(have, wanted)) continue;
+          unkey.run(id);
+          this.insertCandidateKeys(id, String(row.connectionId), wanted);
+          rekeyed += 1;
+        }
+        return rows;
+      });
+      if (rows.length === 0) return rekeyed;
+      after = Number(rows[rows.length - 1]!.id);
       await new Promise((resolve) => setImmediate(resolve));
     }
   }

@@ -63,6 +63,8 @@ export interface NewExport {
   /** envelopeToHeaders of what JazzHR sent: event, uuid, export context and link. */
   headers: EnvelopeHeaders;
   body: Uint8Array;
+  /** What identifies its candidate (candidateIdentifiers), stored only as keyed hashes. */
+  candidates?: readonly string[];
   receivedAt: number;
   /** When the deliveries created for this export stop being retried. */
   giveUpAfter: number;
@@ -98,6 +100,8 @@ export interface ReencryptResult {
   connections: number;
   subscriptions: number;
   exports: number;
+  /** Kept exports whose candidate keys were written anew: under the new key, or for the first time. */
+  candidateKeys: number;
 }
 
 export type AttemptOutcome =
@@ -192,6 +196,11 @@ export interface Store {
   /** Erases one export with its deliveries. False when the connection has no such export. */
   deleteExport(connectionId: string, uuid: string): Promise<boolean>;
   /**
+   * Erases, as deleteExport does, every export of the connection whose candidate has this
+   * identifier (see candidateIdentifiers). Answers how many.
+   */
+  eraseCandidate(connectionId: string, identifier: string): Promise<number>;
+  /**
    * Erases the body and headers of up to `limit` exports received before `receivedBefore`
    * that have no pending delivery, keeping their ids, times and outcomes. Returns how many.
    */
@@ -200,7 +209,10 @@ export interface Store {
     receivedBefore: number;
     limit: number;
   }): Promise<number>;
-  /** Seals again, under the current key, every value sealed under another key. */
+  /**
+   * Seals again, under the current key, every value sealed under another key, and writes each
+   * kept export's candidate keys under it (exports stored before those keys existed get theirs).
+   */
   reencrypt(): Promise<ReencryptResult>;
 
   listDeliveries(

@@ -842,6 +842,7 @@ describe.each(databaseKinds)('%s store', (kind, createDatabase) => {
     // Far before every other test's exports, so retention sweeps here never reach theirs.
     const LONG_AGO = T0 - 400 * DAY;
     const CANDIDATE = 'Zebulon Quartermaine';
+    const ZEBULON = 'email:zebulon@example.com';
 
     async function exportWithDelivery(
       connectionId: string,
@@ -852,6 +853,7 @@ describe.each(databaseKinds)('%s store', (kind, createDatabase) => {
         receivedAt: LONG_AGO,
         giveUpAfter: LONG_AGO + DAY,
         body: Buffer.from(`{"candidate": {"person": {"name": "${CANDIDATE}"}}}`),
+        candidates: [ZEBULON],
         ...overrides,
       });
       await store.ingestExport(item);
@@ -966,7 +968,13 @@ describe.each(databaseKinds)('%s store', (kind, createDatabase) => {
       await exportWithDelivery(conn.id, undefined);
       const survivor = await exportWithDelivery(other.id, undefined);
       expect(await store.deleteConnection(conn.id)).toBe(true);
-      for (const table of ['connections', 'subscriptions', 'exports', 'deliveries']) {
+      for (const table of [
+        'connections',
+        'subscriptions',
+        'exports',
+        'deliveries',
+        'export_candidates',
+      ]) {
         const column = table === 'connections' ? 'id' : 'connection_id';
         expect(
           await database.query(`SELECT 1 FROM ${table} WHERE ${column} = '${conn.id}'`),
@@ -975,6 +983,57 @@ describe.each(databaseKinds)('%s store', (kind, createDatabase) => {
       expect(await store.connectionById(conn.id)).toBeUndefined();
       expect(await store.deliveryById(survivor.delivery.id)).toBeDefined();
       expect(await store.deleteConnection(conn.id)).toBe(false);
+      expect(await store.eraseCandidate(other.id, ZEBULON)).toBe(1);
+    });
+
+    async function candidateKeysOf(connectionId: string) {
+      return database.query(
+        `SELECT export_id FROM export_candidates WHERE connection_id = '${connectionId}'`,
+      );
+    }
+
+    it('erases every export of one candidate, by email or person id, within one connection', async () => {
+      const conn = await connection();
+      const other = await connection();
+      await subscription(conn.id);
+      const ada = ['email:ada@example.com', 'person:101'];
+      const first = await exportWithDelivery(conn.id, delivered, { candidates: ada });
+      const second = await exportWithDelivery(conn.id, undefined, { candidates: ada });
+      const grace = await exportWithDelivery(conn.id, undefined, {
+        candidates: ['email:grace@example.com', 'person:102'],
+      });
+      const elsewhere = await exportWithDelivery(other.id, undefined, { candidates: ada });
+      const byPerson = await exportWithDelivery(conn.id, undefined, { candidates: ['person:101'] });
+
+      expect(await store.eraseCandidate(conn.id, 'email:ada@example.com')).toBe(2);
+      for (const gone of [first, second]) {
+        expect(await rawExport(conn.id, gone.item.uuid)).toBeUndefined();
+        expect(await store.deliveryById(gone.delivery.id)).toBeUndefined();
+      }
+      expect(await rawExport(conn.id, grace.item.uuid)).toBeDefined();
+      expect(await rawExport(other.id, elsewhere.item.uuid)).toBeDefined();
+      expect(await store.eraseCandidate(conn.id, 'email:ada@example.com')).toBe(0);
+      expect(await store.eraseCandidate(conn.id, 'person:101')).toBe(1);
+      expect(await rawExport(conn.id, byPerson.item.uuid)).toBeUndefined();
+      expect(await candidateKeysOf(conn.id)).toHaveLength(2);
+      expect(await store.deleteExport(conn.id, grace.item.uuid)).toBe(true);
+      expect(await candidateKeysOf(conn.id)).toEqual([]);
+    });
+
+    it('stores candidate keys only as keyed hashes, and drops them when retention erases the body', async () => {
+      const conn = await connection();
+      await exportWithDelivery(conn.id, undefined, { candidates: ['email:kept-out@example.com'] });
+      const [row] = await database.query(
+        `SELECT candidate_key FROM export_candidates WHERE connection_id = '${conn.id}'`,
+      );
+      const key = Buffer.from(row!.candidate_key as Uint8Array);
+      expect(key).toHaveLength(32);
+      expect(key.includes('kept-out')).toBe(false);
+      expect(
+        await store.eraseExpiredExports({ now: T0, receivedBefore: LONG_AGO + 1, limit: 1000 }),
+      ).toBeGreaterThanOrEqual(1);
+      expect(await candidateKeysOf(conn.id)).toEqual([]);
+      expect(await store.eraseCandidate(conn.id, 'email:kept-out@example.com')).toBe(0);
     });
 
     it('keeps secrets, headers and bodies encrypted at rest', async () => {
@@ -1144,17 +1203,20 @@ describe.each(databaseKinds)('%s store', (kind, createDatabase) => {
           connections: 1,
           subscriptions: 1,
           exports: 1,
+          candidateKeys: 1,
         });
         expect(await rotating.reencrypt()).toEqual({
           connections: 0,
           subscriptions: 0,
           exports: 0,
+          candidateKeys: 0,
         });
         await rotating.close();
 
         const after = await own.openStore(new Sealer(newKey));
         expect((await after.connectionById(conn.id))?.secret).toBe('before-rotation');
         expect((await after.recentExports(conn.id, 1))[0]?.uuid).toBe('kept-across-keys');
+        expect(await after.eraseCandidate(conn.id, 'person:kept-across-keys')).toBe(1);
         await expect(own.openStore()).rejects.toThrow(/different key/);
       } finally {
         await own.drop();

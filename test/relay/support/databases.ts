@@ -29,7 +29,7 @@ export interface TestDatabase {
 }
 
 /** Children first, so deleting in this order never breaks a foreign key. */
-const TABLES = ['deliveries', 'exports', 'subscriptions', 'connections'];
+const TABLES = ['deliveries', 'export_candidates', 'exports', 'subscriptions', 'connections'];
 
 function readIfThere(path: string): Buffer {
   try {
