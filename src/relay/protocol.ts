@@ -161,7 +161,12 @@ export const eraseCandidateRequest = z
       email: candidateField('email', "the candidate's email address"),
       candidate_id: candidateField('candidate_id', "JazzHR's person id of the candidate"),
     },
-    { error: 'The body must be a JSON object with email or candidate_id' },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? undefined
+          : 'The body must be a JSON object with email or candidate_id',
+    },
   )
   .refine(({ email, candidate_id }) => (email === undefined) !== (candidate_id === undefined), {
     message: 'Give exactly one of email and candidate_id',

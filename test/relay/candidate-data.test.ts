@@ -62,6 +62,87 @@ describe("candidates' data", () => {
     ).toEqual(['kept']);
   });
 
+  describe('erasing one candidate', () => {
+    const EMAIL = 'kenny.jazzhr@jazzhr.com';
+    const OTHER_EMAIL = 'ada.other@example.com';
+    const otherCandidate = Buffer.from(
+      EXPORT_BODY.toString('utf8').replace(EMAIL, OTHER_EMAIL).replaceAll('39011522', '55501'),
+    );
+
+    async function connectionWithTwoCandidates() {
+      const { connection } = await connectWithExport('kenny-1');
+      for (const [uuid, body] of [
+        ['kenny-2', EXPORT_BODY],
+        ['ada-1', otherCandidate],
+      ] as const) {
+        const ingested = await t.ingest(
+          connection.id,
+          body,
+          jazzhrHeaders(body, connection.secret, uuid),
+        );
+        expect(ingested.status).toBe(200);
+      }
+      return connection;
+    }
+
+    const listedUuids = async (connectionId: string) =>
+      (await t.api('GET', `/v1/connections/${connectionId}/exports?limit=10`)).body.exports
+        .map((item: { uuid: string }) => item.uuid)
+        .sort();
+
+    it('erases every export of the candidate named by email, and the email is never kept or logged', async () => {
+      const connection = await connectionWithTwoCandidates();
+      await t.drain();
+      const path = `/v1/connections/${connection.id}/erase-candidate`;
+      const asked = { json: { email: '  Kenny.JazzHR@JazzHR.com ' } };
+      expect((await t.api('POST', path, { ...asked, key: OTHER_VALID_API_KEY })).status).toBe(404);
+      expect(await t.api('POST', path, asked)).toEqual({ status: 200, body: { erased: 2 } });
+      expect(await listedUuids(connection.id)).toEqual(['ada-1']);
+      expect(await t.api('POST', path, asked)).toEqual({ status: 200, body: { erased: 0 } });
+
+      const files = fileText();
+      expect(files.includes('kenny-1')).toBe(false);
+      expect(files.includes('kenny-2')).toBe(false);
+      expect(files.includes('ada-1')).toBe(true);
+      const logs = t.logs.join('');
+      expect(logs).toContain('"msg":"candidate erased"');
+      for (const text of [EMAIL, 'Kenny.JazzHR', OTHER_EMAIL]) {
+        expect([
+          text,
+          files.includes(text),
+          logs.toLowerCase().includes(text.toLowerCase()),
+        ]).toEqual([text, false, false]);
+      }
+    });
+
+    it("erases by JazzHR's person id", async () => {
+      const connection = await connectionWithTwoCandidates();
+      const erased = await t.api('POST', `/v1/connections/${connection.id}/erase-candidate`, {
+        json: { candidate_id: '55501' },
+      });
+      expect(erased).toEqual({ status: 200, body: { erased: 1 } });
+      expect(await listedUuids(connection.id)).toEqual(['kenny-1', 'kenny-2']);
+    });
+
+    it.each([
+      [{}, 'exactly one of email and candidate_id'],
+      [{ email: EMAIL, candidate_id: '39011522' }, 'exactly one of email and candidate_id'],
+      [{ email: '   ' }, 'email must not be empty'],
+      [{ candidate_id: 39011522 }, 'candidate_id must be'],
+      [{ emial: EMAIL }, 'emial'],
+      [[EMAIL], 'a JSON object with email or candidate_id'],
+    ])('refuses %j with a 400 naming the field', async (json, message) => {
+      const connection = await connectionWithTwoCandidates();
+      const refused = await t.api('POST', `/v1/connections/${connection.id}/erase-candidate`, {
+        json,
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toContain(message);
+      expect(refused.body.error.message).not.toContain(EMAIL);
+      expect(await listedUuids(connection.id)).toEqual(['ada-1', 'kenny-1', 'kenny-2']);
+    });
+  });
+
   it('erases a connection on its holder’s request, with everything it held', async () => {
     const { connection } = await connectWithExport('whole-connection');
     expect(

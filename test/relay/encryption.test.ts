@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,18 @@ describe('Sealer', () => {
     const sealed = sealer.seal('export.headers', '{}');
     const pool = Buffer.concat([Buffer.alloc(7), sealed, Buffer.alloc(3)]);
     expect(sealer.openText('export.headers', pool.subarray(7, 7 + sealed.length))).toBe('{}');
+  });
+
+  it('makes candidate lookup keys that are stable per key, apart from a plain hash, and found under the previous key', () => {
+    const email = 'email:ada@example.com';
+    const lookup = sealer.lookupKey(email);
+    expect(lookup).toHaveLength(32);
+    expect(sealer.lookupKey(email)).toEqual(lookup);
+    expect(sealer.lookupKey('email:grace@example.com')).not.toEqual(lookup);
+    expect(lookup).not.toEqual(createHmac('sha256', key).update(email).digest());
+    const rotated = new Sealer(generateEncryptionKey(), [key]);
+    expect(rotated.lookupKey(email)).not.toEqual(lookup);
+    expect(rotated.lookupKeys(email)).toEqual([rotated.lookupKey(email), lookup]);
   });
 });
 
