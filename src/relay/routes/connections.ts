@@ -133,19 +133,31 @@ export const connectionRoutes: Route[] = [
     path: '/v1/connections/:id/erase-candidate',
     handle: async (ctx, { req, res, params }) => {
       const connection = await ctx.auth.ownConnection({ req, res }, params.id!);
-      const { email, candidate_id } = parseRequest(eraseCandidateRequest, await readJson(req));
-      const identifier =
-        email === undefined ? personIdentifier(candidate_id!) : emailIdentifier(email);
-      const erased = await ctx.store.eraseCandidate(connection.id, identifier);
-      ctx.logger.info('candidate erased', {
-        connection_id: connection.id,
-        by: email === undefined ? 'candidate_id' : 'email',
-        exports: erased,
-      });
+      const erased = await eraseCandidate(ctx, connection.id, await readJson(req));
       sendJson(res, 200, { erased } satisfies EraseCandidateResponse);
     },
   },
 ];
+
+/**
+ * Erases the connection's exports of the candidate `request` names (eraseCandidateRequest, else
+ * 400) and returns how many; the log says which field was used, never its value.
+ */
+export async function eraseCandidate(
+  { store, logger }: RelayContext,
+  connectionId: string,
+  request: unknown,
+): Promise<number> {
+  const { email, candidate_id } = parseRequest(eraseCandidateRequest, request);
+  const identifier = email === undefined ? personIdentifier(candidate_id!) : emailIdentifier(email);
+  const erased = await store.eraseCandidate(connectionId, identifier);
+  logger.info('candidate erased', {
+    connection_id: connectionId,
+    by: email === undefined ? 'candidate_id' : 'email',
+    exports: erased,
+  });
+  return erased;
+}
 
 /** The connection as its holder sees it, with until when each replaced secret is still accepted. */
 function connectionResponse(
