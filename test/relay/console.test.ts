@@ -10,8 +10,16 @@ import { join } from 'node:path';
 
 import { chromium, type Browser } from 'playwright-core';
 
-import { relayWithFailedDelivery, useRelayProcesses } from './support/failed-delivery';
+import {
+  connect,
+  relayWithFailedDelivery,
+  sendExport,
+  useRelayProcesses,
+} from './support/failed-delivery';
+import type { ConnectionResponse } from '../../src/relay/protocol';
 import type { RelayProcess } from './support/process';
+import { EXPORT_BODY } from './support/relay';
+import { OTHER_VALID_API_KEY } from './support/servers';
 
 const ADMIN_TOKEN = 'console-admin-token-0123456789abcdef';
 /** The fixture candidate's name and email: never on a console page. */
@@ -222,6 +230,99 @@ describe('operator console', () => {
     );
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('since must not be after until');
+  });
+
+  describe('erasing a candidate', () => {
+    const EMAIL = 'kenny.jazzhr@jazzhr.com';
+    /** The same email under another JazzHR person id, and another candidate who must stay. */
+    const sameEmail = Buffer.from(EXPORT_BODY.toString('utf8').replaceAll('39011522', '39011999'));
+    const otherCandidate = Buffer.from(
+      EXPORT_BODY.toString('utf8')
+        .replace(EMAIL, 'ada@example.com')
+        .replaceAll('39011522', '55501'),
+    );
+    const KENNY = ['kenny-first', 'kenny-second'];
+    let connection: ConnectionResponse;
+    let detailUrl: string;
+    let erasePath: string;
+
+    // A connection of its own (another API key, no subscription): the other tests see no change.
+    beforeAll(async () => {
+      connection = await connect(relay.url, OTHER_VALID_API_KEY);
+      await sendExport(relay.url, connection, 'kenny-first');
+      await sendExport(relay.url, connection, 'kenny-second', sameEmail);
+      await sendExport(relay.url, connection, 'ada-kept', otherCandidate);
+      detailUrl = `${relay.url}/console/connections/${connection.id}`;
+      erasePath = `${detailUrl}/erase-candidate`;
+    });
+
+    const erase = (fields: Record<string, string>, cookie: string) =>
+      fetch(erasePath, form({ email: '', candidate_id: '', ...fields }, cookie));
+
+    async function storedUuids(): Promise<string[]> {
+      const response = await fetch(`${relay.url}/v1/connections/${connection.id}/exports`, {
+        headers: { authorization: `Bearer ${OTHER_VALID_API_KEY}` },
+      });
+      const { exports } = (await response.json()) as { exports: Array<{ uuid: string }> };
+      return exports.map((item) => item.uuid).sort();
+    }
+
+    it.each([
+      ['neither field', {}, 'Give exactly one of email and candidate_id'],
+      ['both fields', { email: EMAIL, candidate_id: '39011522' }, 'Give exactly one of email and'],
+      ['an over-long email', { email: `${'k'.repeat(320)}@x.com` }, 'email must be at most 320'],
+    ])('shows the page again with 400 for %s, echoing nothing', async (_case, fields, message) => {
+      const { cookie } = await logIn(relay.url);
+      const csrf = csrfOf((await page(detailUrl, cookie)).html);
+      const refused = await erase({ csrf, ...fields }, cookie);
+      expect(refused.status).toBe(400);
+      const html = await refused.text();
+      expect(html).toContain(message);
+      expect(html).toContain('<h2>Erase a candidate</h2>');
+      expect(html).toContain('kenny-first');
+      expect(html).not.toContain(EMAIL);
+      expect(html).not.toContain('kkkkkkkk');
+      expect(await storedUuids()).toEqual(['ada-kept', ...KENNY]);
+    });
+
+    it('refuses a wrong CSRF token (403) and erases nothing', async () => {
+      const { cookie } = await logIn(relay.url);
+      const refused = await erase({ csrf: 'forged', email: EMAIL }, cookie);
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).not.toContain(EMAIL);
+      expect(await storedUuids()).toEqual(['ada-kept', ...KENNY]);
+    });
+
+    it('erases every export of the candidate, says how many, and the email goes nowhere', async () => {
+      const { cookie } = await logIn(relay.url);
+      const csrf = csrfOf((await page(detailUrl, cookie)).html);
+      const answers: string[] = [];
+      const eraseAndFollow = async () => {
+        const response = await erase({ csrf, email: '  Kenny.JazzHR@JazzHR.com ' }, cookie);
+        expect(response.status).toBe(303);
+        const location = response.headers.get('location') ?? '';
+        const after = await page(new URL(location, relay.url).href, cookie);
+        answers.push(location, await response.text(), after.html);
+        return { location, html: after.html };
+      };
+
+      const first = await eraseAndFollow();
+      expect(first.location).toBe(`/console/connections/${connection.id}?notice=erased&count=2`);
+      expect(first.html).toContain('Erased 2 exports of that candidate.');
+      for (const uuid of KENNY) expect(first.html).not.toContain(uuid);
+      expect(first.html).toContain('ada-kept');
+      expect(await storedUuids()).toEqual(['ada-kept']);
+      await relay.waitForLog(
+        (line) => line.msg === 'candidate erased' && line.by === 'email' && line.exports === 2,
+      );
+
+      expect((await eraseAndFollow()).html).toContain('No stored export matched.');
+      // Only the fixed notice codes put words on the page, not what an object inherits.
+      const inherited = await page(`${detailUrl}?notice=constructor&count=2`, cookie);
+      expect(inherited.html).not.toContain('role="status"');
+      const logs = JSON.stringify(relay.logs).toLowerCase();
+      for (const text of [...answers, logs]) expect(text.toLowerCase()).not.toContain(EMAIL);
+    });
   });
 
   describe('in Chromium', () => {

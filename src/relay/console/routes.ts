@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { HttpError, MAX_API_BODY_BYTES, clip, notFound, parseRequest, readBody } from '../http';
 import { recoverRequest } from '../protocol';
 import type { RelayContext, Route, RouteRequest } from '../routes/context';
+import { eraseCandidate } from '../routes/connections';
 import { retryDelivery } from '../routes/deliveries';
 import { requeueFailed } from '../routes/recovery';
 import { DEFAULT_CHANNEL } from '../store/types';
@@ -13,9 +14,10 @@ import {
   connectionPage,
   connectionsPage,
   loginPage,
-  noticeText,
+  noticeMessage,
   problemPage,
   type ConnectionView,
+  type Message,
   type NoticeCode,
 } from './views';
 
@@ -61,8 +63,9 @@ export const consoleRoutes: Route[] = [
       until: formTime(form.get('until')),
     });
     const { requeued } = await requeueFailed(ctx, connection.id, range);
-    redirect(res, `${noticeLocation(connection.id, 'recovered')}&count=${requeued}`);
+    redirect(res, noticeLocation(connection.id, 'recovered', requeued));
   }),
+  signedIn('POST', '/console/connections/:id/erase-candidate', eraseCandidateByForm),
   signedIn('POST', '/console/subscriptions/:id/deactivate', async (ctx, { res, params }) => {
     const subscription = await ctx.store.subscriptionById(params.id!);
     if (!subscription) throw notFound(`No subscription ${clip(params.id!)} on this relay.`);
@@ -119,14 +122,8 @@ function signedIn(method: 'GET' | 'POST', path: string, handle: ConsoleHandler):
 async function showConnections(ctx: RelayContext, { req, res, url }: RouteRequest): Promise<void> {
   const { sessions: console } = sessions(ctx);
   const session = console.current(req, ctx.clock.now());
-  const notice = noticeText(url.searchParams.get('notice'), url.searchParams.get('count'));
-  if (session === undefined) {
-    return sendPage(
-      res,
-      200,
-      loginPage(notice === undefined ? undefined : { text: notice, error: false }),
-    );
-  }
+  const notice = noticeMessage(url.searchParams.get('notice'), url.searchParams.get('count'));
+  if (session === undefined) return sendPage(res, 200, loginPage(notice));
   const connections = await ctx.store.connectionSummaries(CONNECTIONS_SHOWN);
   sendPage(res, 200, connectionsPage(connections, console.csrfToken(session), notice));
 }
@@ -136,9 +133,40 @@ async function showConnection(
   { res, params, url }: RouteRequest,
   { csrf }: Operator,
 ): Promise<void> {
-  const { store } = ctx;
-  const connection = await store.connectionById(params.id!);
+  const notice = noticeMessage(url.searchParams.get('notice'), url.searchParams.get('count'));
+  sendPage(res, 200, connectionPage(await connectionView(ctx, params.id!), csrf, notice));
+}
+
+/**
+ * The form's fields go through the JSON route's own check and erase; a refusal shows the page
+ * again with the reason and empty fields, and neither the page nor the URL holds what was typed.
+ */
+async function eraseCandidateByForm(
+  ctx: RelayContext,
+  { res, params }: RouteRequest,
+  { csrf, form }: Operator,
+): Promise<void> {
+  const connection = await ctx.store.connectionById(params.id!);
   if (!connection) throw notFound(`No connection ${clip(params.id!)} on this relay.`);
+  const fields = {
+    email: formText(form.get('email')),
+    candidate_id: formText(form.get('candidate_id')),
+  };
+  try {
+    const erased = await eraseCandidate(ctx, connection.id, fields);
+    redirect(res, noticeLocation(connection.id, 'erased', erased));
+  } catch (error) {
+    if (!(error instanceof HttpError) || error.status !== 400) throw error;
+    const refusal: Message = { text: error.message, error: true };
+    const view = await connectionView(ctx, connection.id);
+    sendPage(res, 400, connectionPage(view, csrf, refusal));
+  }
+}
+
+async function connectionView(ctx: RelayContext, connectionId: string): Promise<ConnectionView> {
+  const { store } = ctx;
+  const connection = await store.connectionById(connectionId);
+  if (!connection) throw notFound(`No connection ${clip(connectionId)} on this relay.`);
   const subscriptions = await store.subscriptionsOf(connection.id);
   const channels = new Set([DEFAULT_CHANNEL, ...subscriptions.map((s) => s.channel)]);
   const exports = (
@@ -156,15 +184,13 @@ async function showConnection(
     .flat()
     .sort((a, b) => b.receivedAt - a.receivedAt)
     .slice(0, ROWS_SHOWN);
-  const view: ConnectionView = {
+  return {
     id: connection.id,
     createdAt: connection.createdAt,
     subscriptions,
     exports,
     deliveries: await store.listDeliveries(connection.id, { limit: ROWS_SHOWN }),
   };
-  const notice = noticeText(url.searchParams.get('notice'), url.searchParams.get('count'));
-  sendPage(res, 200, connectionPage(view, csrf, notice));
 }
 
 async function logIn(ctx: RelayContext, { req, res }: RouteRequest): Promise<void> {
@@ -195,14 +221,21 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams((await readBody(req, MAX_API_BODY_BYTES)).toString('utf8'));
 }
 
-/** A datetime-local field (no zone) is read as UTC, as the form's labels say. */
-function formTime(value: string | null): string | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value) ? `${value}Z` : value;
+/** A field left empty is a field not given, as in a JSON body without it. */
+function formText(value: string | null): string | undefined {
+  return value === null || value.trim() === '' ? undefined : value;
 }
 
-function noticeLocation(connectionId: string, notice: NoticeCode): string {
-  return `/console/connections/${encodeURIComponent(connectionId)}?notice=${notice}`;
+/** A datetime-local field (no zone) is read as UTC, as the form's labels say. */
+function formTime(value: string | null): string | undefined {
+  const text = formText(value);
+  if (text === undefined) return undefined;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text) ? `${text}Z` : text;
+}
+
+function noticeLocation(connectionId: string, notice: NoticeCode, count?: number): string {
+  const query = count === undefined ? '' : `&count=${count}`;
+  return `/console/connections/${encodeURIComponent(connectionId)}?notice=${notice}${query}`;
 }
 
 /** The cookie is Secure when the relay's public URL is https (behind a TLS proxy). */

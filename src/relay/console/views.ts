@@ -17,26 +17,39 @@ export interface ConnectionView {
   deliveries: Delivery[];
 }
 
-/** What a finished POST tells the page it redirects to; fixed texts, so a link cannot put words on the page. */
-export const NOTICES = {
-  retried: 'The delivery is pending again; the relay sends it within moments.',
-  recovered: 'failed deliveries were put back to pending.',
-  deactivated: 'The subscription is deactivated; its pending deliveries are cancelled.',
-  'logged-out': 'You are logged out.',
-} as const;
-export type NoticeCode = keyof typeof NOTICES;
-
-export function noticeText(code: string | null, count: string | null): string | undefined {
-  if (code === null || !(code in NOTICES)) return undefined;
-  const text = NOTICES[code as NoticeCode];
-  return code === 'recovered' ? `${Number.parseInt(count ?? '0', 10) || 0} ${text}` : text;
+/** A line at the top of a page: what a POST did, or why it was refused. */
+export interface Message {
+  text: string;
+  error: boolean;
 }
 
-export function loginPage(message: { text: string; error: boolean } | undefined): SafeHtml {
+/**
+ * What a finished POST tells the page it redirects to, by code and count; fixed texts, so a link
+ * cannot put words on the page.
+ */
+export const NOTICES = {
+  retried: () => 'The delivery is pending again; the relay sends it within moments.',
+  recovered: (count: number) => `${count} failed deliveries were put back to pending.`,
+  erased: (count: number) =>
+    count === 0
+      ? 'No stored export matched.'
+      : `Erased ${count} ${count === 1 ? 'export' : 'exports'} of that candidate.`,
+  deactivated: () => 'The subscription is deactivated; its pending deliveries are cancelled.',
+  'logged-out': () => 'You are logged out.',
+} as const satisfies Record<string, (count: number) => string>;
+export type NoticeCode = keyof typeof NOTICES;
+
+export function noticeMessage(code: string | null, count: string | null): Message | undefined {
+  if (code === null || !Object.hasOwn(NOTICES, code)) return undefined;
+  const text = NOTICES[code as NoticeCode](Number.parseInt(count ?? '0', 10) || 0);
+  return { text, error: false };
+}
+
+export function loginPage(message: Message | undefined): SafeHtml {
   return page(
     'Log in',
     html`<h1>Log in</h1>
-      ${message === undefined ? '' : notice(message.text, message.error)}
+      ${notice(message)}
       <form class="panel" method="post" action="/console/login">
         <label
           >Admin token (RELAY_ADMIN_TOKEN)
@@ -51,7 +64,7 @@ export function loginPage(message: { text: string; error: boolean } | undefined)
 export function connectionsPage(
   connections: ConnectionSummary[],
   csrf: string,
-  message: string | undefined,
+  message: Message | undefined,
 ): SafeHtml {
   const rows = connections.map(
     (c) =>
@@ -70,7 +83,7 @@ export function connectionsPage(
   return page(
     'Connections',
     html`<h1>Connections</h1>
-      ${message === undefined ? '' : notice(message, false)}
+      ${notice(message)}
       <p class="muted">Newest first; times are UTC.</p>
       ${table(
         [
@@ -99,14 +112,14 @@ function keyStatus(c: Pick<ConnectionSummary, 'keyConfirmedAt' | 'revokedAt'>): 
 export function connectionPage(
   view: ConnectionView,
   csrf: string,
-  message: string | undefined,
+  message: Message | undefined,
 ): SafeHtml {
   const path = `/console/connections/${encodeURIComponent(view.id)}`;
   return page(
     view.id,
     html`<p><a href="/console">← Connections</a></p>
       <h1>Connection <code>${view.id}</code></h1>
-      ${message === undefined ? '' : notice(message, false)}
+      ${notice(message)}
       <p class="muted">Created ${time(view.createdAt)}. Times are UTC.</p>
       <h2>Recover failed deliveries</h2>
       <form class="panel" method="post" action="${path}/recover">
@@ -124,7 +137,9 @@ export function connectionPage(
       <h2>Recent deliveries</h2>
       ${deliveriesTable(view.deliveries, csrf)}
       <h2>Recent exports</h2>
-      ${exportsTable(view.exports)}`,
+      ${exportsTable(view.exports)}
+      <h2>Erase a candidate</h2>
+      ${eraseCandidateForm(path, csrf)}`,
     navigation(csrf),
   );
 }
@@ -133,9 +148,34 @@ export function problemPage(title: string, text: string, back: string): SafeHtml
   return page(
     title,
     html`<h1>${title}</h1>
-      ${notice(text, true)}
+      ${notice({ text, error: true })}
       <p><a href="${back}">Back</a></p>`,
   );
+}
+
+/**
+ * Two labelled fields rather than one with a choice of kind: a wrong choice would look up the
+ * wrong kind and report, falsely, that no export of the candidate is stored.
+ * autocomplete="off" keeps the candidate's email out of the browser's form history.
+ */
+function eraseCandidateForm(path: string, csrf: string): SafeHtml {
+  return html`<form class="panel" method="post" action="${path}/erase-candidate" autocomplete="off">
+      ${csrfField(csrf)}
+      <label
+        >Candidate's email address (email)<input type="text" name="email" spellcheck="false"
+      /></label>
+      <label
+        >or their JazzHR candidate id (candidate_id)<input
+          type="text"
+          name="candidate_id"
+          spellcheck="false"
+      /></label>
+      <button type="submit">Erase</button>
+    </form>
+    <p class="muted">
+      Fill in one. Every stored export of that candidate on this connection is erased with its
+      deliveries, for good; the page says how many.
+    </p>`;
 }
 
 function subscriptionsTable(subscriptions: Subscription[], csrf: string): SafeHtml {
@@ -245,8 +285,9 @@ function csrfField(csrf: string): SafeHtml {
   return html`<input type="hidden" name="csrf" value="${csrf}" />`;
 }
 
-function notice(text: string, error: boolean): SafeHtml {
-  return html`<p class="notice${error ? ' error' : ''}" role="status">${text}</p>`;
+function notice(message: Message | undefined): SafeHtml {
+  if (message === undefined) return html``;
+  return html`<p class="notice${message.error ? ' error' : ''}" role="status">${message.text}</p>`;
 }
 
 /** A hook URL is a capability (whoever has it can post into the Zap): the console shows its host only. */

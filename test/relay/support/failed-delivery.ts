@@ -104,8 +104,14 @@ export function useRelayProcesses({
   return { processes, target };
 }
 
-async function connect(relayUrl: string): Promise<ConnectionResponse> {
-  const response = await fetch(`${relayUrl}/v1/connections`, { method: 'POST', headers: AUTH });
+export async function connect(
+  relayUrl: string,
+  apiKey = VALID_API_KEY,
+): Promise<ConnectionResponse> {
+  const response = await fetch(`${relayUrl}/v1/connections`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
   return connectionResponse.parse(await response.json());
 }
 
@@ -124,16 +130,17 @@ export async function connectAndSubscribe(relayUrl: string, target: RecordingSer
   return { connection, subscription: await subscribe(relayUrl, connection.id, target) };
 }
 
-/** Sends the fixture export, signed for `connection`, and returns its UUID. */
+/** Sends an export (the fixture's unless told), signed for `connection`, and returns its UUID. */
 export async function sendExport(
   relayUrl: string,
   connection: Pick<ConnectionResponse, 'id' | 'secret'>,
   uuid = `uuid-${randomUUID()}`,
+  body: Buffer = EXPORT_BODY,
 ): Promise<string> {
   const response = await fetch(`${relayUrl}/hooks/jazzhr/${connection.id}`, {
     method: 'POST',
-    headers: jazzhrHeaders(EXPORT_BODY, connection.secret, uuid),
-    body: EXPORT_BODY,
+    headers: jazzhrHeaders(body, connection.secret, uuid),
+    body,
   });
   if (response.status !== 200) throw new Error(`ingest answered ${response.status}`);
   return uuid;
