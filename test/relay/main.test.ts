@@ -23,6 +23,23 @@ const auth = { authorization: `Bearer ${VALID_API_KEY}` };
 const TEST_KEY = Buffer.alloc(32, 3).toString('base64');
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 
+/**
+ * Runs the relay to its exit with only PATH and `env` in its environment. A hung child would
+ * block this worker for good (spawnSync stops the event loop), hence the timeout.
+ */
+function runMain(
+  env: Record<string, string>,
+  args: string[] = [],
+  options: { uid?: number; gid?: number } = {},
+) {
+  return spawnSync(process.execPath, [MAIN_JS, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+    ...options,
+  });
+}
+
 describe('relay process', () => {
   let dir: string;
   let jazzhr: RecordingServer;
@@ -67,11 +84,7 @@ describe('relay process', () => {
   }
 
   it('--help prints every environment variable with its default, exits 0 and starts nothing', () => {
-    const result = spawnSync(process.execPath, [MAIN_JS, '--help'], {
-      env: { PATH: process.env.PATH ?? '', PORT: 'not even read' },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
+    const result = runMain({ PORT: 'not even read' }, ['--help']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('Usage: npm run relay');
     expect(result.stdout).toContain(describeVariables());
@@ -79,26 +92,13 @@ describe('relay process', () => {
   });
 
   it('an unknown option exits 2 and points to --help', () => {
-    const result = spawnSync(process.execPath, [MAIN_JS, '--prot', '80'], {
-      env: { PATH: process.env.PATH ?? '' },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
+    const result = runMain({}, ['--prot', '80']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe("Unknown option '--prot'. See `npm run relay -- --help`.\n");
   });
 
   it('refuses a bad configuration with a clear message and exit code 1', () => {
-    const result = spawnSync(process.execPath, [MAIN_JS], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: 'eighty',
-        DATABASE_URL: 'mysql://root:hunter2@db/x',
-      },
-      encoding: 'utf8',
-      // A hung child would block this worker for good: spawnSync stops the event loop.
-      timeout: 20_000,
-    });
+    const result = runMain({ PORT: 'eighty', DATABASE_URL: 'mysql://root:hunter2@db/x' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Invalid relay configuration');
     expect(result.stderr).toContain('PORT must be a whole number');
@@ -108,16 +108,10 @@ describe('relay process', () => {
   });
 
   it('exits 1 with a reason when its database cannot be opened', () => {
-    const result = spawnSync(process.execPath, [MAIN_JS], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: '0',
-        DATABASE_URL: 'postgres://relay:hunter2@127.0.0.1:1/relay',
-        RELAY_ENCRYPTION_KEY: TEST_KEY,
-      },
-      encoding: 'utf8',
-      // A hung child would block this worker for good: spawnSync stops the event loop.
-      timeout: 20_000,
+    const result = runMain({
+      PORT: '0',
+      DATABASE_URL: 'postgres://relay:hunter2@127.0.0.1:1/relay',
+      RELAY_ENCRYPTION_KEY: TEST_KEY,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('could not open the PostgreSQL database');
@@ -132,12 +126,7 @@ describe('relay process', () => {
     mkdirSync(locked, { mode: 0o555 });
     chmodSync(locked, 0o555);
     const path = join(locked, 'data', 'relay.sqlite');
-    const result = spawnSync(process.execPath, [MAIN_JS], {
-      env: { PATH: process.env.PATH ?? '', PORT: '0', DATABASE_URL: `sqlite:${path}` },
-      encoding: 'utf8',
-      timeout: 20_000,
-      ...asNobody,
-    });
+    const result = runMain({ PORT: '0', DATABASE_URL: `sqlite:${path}` }, [], asNobody);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`could not open the SQLite file ${path}`);
     expect(result.stderr).toContain('EACCES');
@@ -145,15 +134,7 @@ describe('relay process', () => {
   });
 
   it('needs RELAY_ENCRYPTION_KEY with PostgreSQL, and says so', () => {
-    const result = spawnSync(process.execPath, [MAIN_JS], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: '0',
-        DATABASE_URL: 'postgres://relay@127.0.0.1:1/relay',
-      },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
+    const result = runMain({ PORT: '0', DATABASE_URL: 'postgres://relay@127.0.0.1:1/relay' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('RELAY_ENCRYPTION_KEY is required with PostgreSQL');
   });
@@ -178,15 +159,10 @@ describe('relay process', () => {
     );
 
     // Started again with another key, it stops at once and says why.
-    const wrongKey = spawnSync(process.execPath, [MAIN_JS], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: '0',
-        DATABASE_URL: `sqlite:${path}`,
-        RELAY_ENCRYPTION_KEY: TEST_KEY,
-      },
-      encoding: 'utf8',
-      timeout: 20_000,
+    const wrongKey = runMain({
+      PORT: '0',
+      DATABASE_URL: `sqlite:${path}`,
+      RELAY_ENCRYPTION_KEY: TEST_KEY,
     });
     expect(wrongKey.status).toBe(1);
     expect(wrongKey.stderr).toContain(
@@ -211,11 +187,7 @@ describe('relay process', () => {
     await first.exited;
 
     const run = (env: Record<string, string>) =>
-      spawnSync(process.execPath, [MAIN_JS, 'reencrypt'], {
-        env: { PATH: process.env.PATH ?? '', DATABASE_URL: database, ...env },
-        encoding: 'utf8',
-        timeout: 20_000,
-      });
+      runMain({ DATABASE_URL: database, ...env }, ['reencrypt']);
     const rewritten = run({ RELAY_ENCRYPTION_KEY: newKey, RELAY_ENCRYPTION_KEY_PREVIOUS: oldKey });
     expect(rewritten.status).toBe(0);
     const summary = rewritten.stdout

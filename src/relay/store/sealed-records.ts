@@ -171,20 +171,23 @@ export class SealedRecords {
 
   export(row: unknown): StoredExport {
     const parsed = exportRow.parse(row);
-    return {
-      ...parsed,
-      headers: headersJson.parse(this.sealer.openText('export.headers', parsed.headers)),
-      body: this.sealer.open('export.body', parsed.body),
-    };
+    return { ...parsed, ...this.exportContent(parsed) };
   }
 
   claimed(row: unknown): ClaimedDelivery {
     const parsed = claimedDeliveryRow.parse(row);
     return {
       ...parsed,
-      headers: headersJson.parse(this.sealer.openText('export.headers', parsed.headers)),
-      body: this.sealer.open('export.body', parsed.body),
+      ...this.exportContent(parsed),
       secret: this.sealer.openText('subscription.secret', parsed.secret),
+    };
+  }
+
+  /** An export's headers and body, opened from the columns a row read them in. */
+  private exportContent(sealed: { headers: Uint8Array; body: Uint8Array }) {
+    return {
+      headers: headersJson.parse(this.sealer.openText('export.headers', sealed.headers)),
+      body: this.sealer.open('export.body', sealed.body),
     };
   }
 }
